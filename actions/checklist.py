@@ -1,0 +1,236 @@
+"""The checklist: one criterion at a time, as many as the kommun profile lists.
+
+One form with a single answer slot: action_ask_checklist_answer renders the current criterion,
+validation records the answer and moves on, and the form ends when every criterion is answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import (
+    checklist_answers,
+    latest_text,
+    serialise_answers,
+)
+from bot.answers import parse_answer, parse_question_number
+from bot.assessment import Answer, Outcome, assess, next_unanswered
+from bot.names import Action as ActionName
+from bot.names import Response, Slot
+from bot.profile import Criterion, Profile, active_profile
+
+# After this many unreadable replies in a row the bot offers a person instead of asking again.
+MISSES_BEFORE_OFFERING_HUMAN = 2
+
+
+def current_criterion(profile: Profile, tracker: Tracker) -> Optional[Criterion]:
+    criterion_id = tracker.get_slot(Slot.CHECKLIST_CURRENT)
+    try:
+        return profile.criterion(criterion_id) if criterion_id else None
+    except KeyError:  # the profile changed under a running conversation
+        return next_unanswered(profile.criteria, checklist_answers(tracker))
+
+
+class ActionStartChecklist(Action):
+    """Starts the checklist, or resumes an unfinished one where the user left it."""
+
+    def name(self) -> Text:
+        return ActionName.START_CHECKLIST
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        profile = active_profile()
+        answers = checklist_answers(tracker)
+        unfinished = next_unanswered(profile.criteria, answers)
+        if answers and unfinished is not None:
+            dispatcher.utter_message(response=Response.CHECKLIST_RESUME)
+            return [SlotSet(Slot.CHECKLIST_CURRENT, unfinished.id)]
+        dispatcher.utter_message(response=Response.CHECKLIST_INTRO, total=len(profile.criteria))
+        return [
+            SlotSet(Slot.CHECKLIST_ANSWERS, {}),
+            SlotSet(Slot.CHECKLIST_CURRENT, profile.criteria[0].id),
+            SlotSet(Slot.CHECKLIST_MISSES, 0),
+        ]
+
+
+class ActionAskChecklistAnswer(Action):
+    """Asks the current criterion's question with its place in the list."""
+
+    def name(self) -> Text:
+        return ActionName.ASK_CHECKLIST_ANSWER
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        profile = active_profile()
+        criterion = current_criterion(profile, tracker) or profile.criteria[0]
+        dispatcher.utter_message(
+            response=Response.CHECKLIST_QUESTION,
+            number=profile.position(criterion.id),
+            total=len(profile.criteria),
+            question=criterion.question,
+        )
+        return [SlotSet(Slot.CHECKLIST_CURRENT, criterion.id)]
+
+
+class ValidateChecklistForm(FormValidationAction):
+    """Records each answer and keeps the form open until every criterion has one."""
+
+    def name(self) -> Text:
+        return ActionName.VALIDATE_CHECKLIST
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        return [Slot.CHECKLIST_ANSWER] if tracker.get_slot(Slot.CHECKLIST_CURRENT) else []
+
+    def validate_checklist_answer(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        return record_answer(active_profile(), tracker, dispatcher, slot_value)
+
+
+def record_answer(
+    profile: Profile, tracker: Tracker, dispatcher: CollectingDispatcher, slot_value: Any
+) -> Dict[Text, Any]:
+    """Store a ja / nej / vet inte for the current criterion and point at the next unanswered one."""
+    answer = _as_answer(slot_value)
+    criterion = current_criterion(profile, tracker)
+    if answer is None or criterion is None:
+        misses = int(tracker.get_slot(Slot.CHECKLIST_MISSES) or 0) + 1
+        if misses >= MISSES_BEFORE_OFFERING_HUMAN:
+            dispatcher.utter_message(response=Response.DEFAULT_OFFER_HUMAN)
+            misses = 0
+        else:
+            dispatcher.utter_message(response=Response.CHECKLIST_ANSWER_HINT)
+        return {Slot.CHECKLIST_ANSWER: None, Slot.CHECKLIST_MISSES: misses}
+    answers = checklist_answers(tracker)
+    answers[criterion.id] = answer
+    following = next_unanswered(profile.criteria, answers)
+    return {
+        Slot.CHECKLIST_ANSWER: None,
+        Slot.CHECKLIST_ANSWERS: serialise_answers(answers),
+        Slot.CHECKLIST_CURRENT: following.id if following else None,
+        Slot.CHECKLIST_MISSES: 0,
+    }
+
+
+def _as_answer(slot_value: Any) -> Optional[Answer]:
+    if not isinstance(slot_value, str):
+        return None
+    try:
+        return Answer(slot_value)
+    except ValueError:
+        return parse_answer(slot_value)
+
+
+class ActionExplainCriterion(Action):
+    """Explains the question being asked; the form then asks it again."""
+
+    def name(self) -> Text:
+        return ActionName.EXPLAIN_CRITERION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        criterion = current_criterion(active_profile(), tracker)
+        if criterion is None:
+            dispatcher.utter_message(response=Response.CHECKLIST_NOTHING_TO_EXPLAIN)
+        else:
+            dispatcher.utter_message(
+                response=Response.CHECKLIST_EXPLAIN, explanation=criterion.explanation
+            )
+        return []
+
+
+class ActionChangeAnswer(Action):
+    """Goes back to a named question ("ändra fråga 3") or, without a number, the previous one."""
+
+    def name(self) -> Text:
+        return ActionName.CHANGE_ANSWER
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        profile = active_profile()
+        answers = checklist_answers(tracker)
+        if not answers:
+            dispatcher.utter_message(response=Response.CHANGE_ANSWER_NOTHING_YET)
+            return [
+                SlotSet(Slot.CHECKLIST_ANSWERS, {}),
+                SlotSet(Slot.CHECKLIST_CURRENT, profile.criteria[0].id),
+            ]
+        target = _question_to_revisit(profile, tracker, answers)
+        dispatcher.utter_message(
+            response=Response.CHANGE_ANSWER_GOING_BACK, number=profile.position(target.id)
+        )
+        return [SlotSet(Slot.CHECKLIST_CURRENT, target.id), SlotSet(Slot.CHECKLIST_MISSES, 0)]
+
+
+def _question_to_revisit(
+    profile: Profile, tracker: Tracker, answers: Dict[str, Answer]
+) -> Criterion:
+    number = parse_question_number(latest_text(tracker))
+    if number is not None and 1 <= number <= len(profile.criteria):
+        return profile.criteria[number - 1]
+    answered = [c for c in profile.criteria if c.id in answers]
+    current = current_criterion(profile, tracker)
+    if current is not None:
+        earlier = [c for c in answered if profile.position(c.id) < profile.position(current.id)]
+        if earlier:
+            return earlier[-1]
+    return answered[-1]
+
+
+class ActionChecklistVerdict(Action):
+    """Tells the organisation honestly what its answers mean, and what it can do next."""
+
+    def name(self) -> Text:
+        return ActionName.CHECKLIST_VERDICT
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        profile = active_profile()
+        result = assess(profile.criteria, checklist_answers(tracker))
+        if result.outcome is Outcome.DOES_NOT_FIT:
+            dispatcher.utter_message(response=Response.VERDICT_DOES_NOT_FIT)
+            for criterion in result.failed:
+                dispatcher.utter_message(
+                    response=Response.VERDICT_FAILED_CRITERION,
+                    number=profile.position(criterion.id),
+                    if_no=criterion.if_no,
+                    alternative=criterion.alternative,
+                )
+        elif result.outcome is Outcome.MAY_FIT:
+            dispatcher.utter_message(response=Response.VERDICT_MAY_FIT)
+            for criterion in result.unsure:
+                dispatcher.utter_message(
+                    response=Response.VERDICT_UNSURE_CRITERION,
+                    number=profile.position(criterion.id),
+                    statement=criterion.statement,
+                )
+            dispatcher.utter_message(
+                response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
+            )
+        elif result.outcome is Outcome.FITS:
+            dispatcher.utter_message(response=Response.VERDICT_FITS)
+            dispatcher.utter_message(
+                response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
+            )
+        dispatcher.utter_message(response=Response.VERDICT_OPTIONS)
+        return [SlotSet(Slot.CHECKLIST_CURRENT, None)]

@@ -1,0 +1,76 @@
+"""Answers to questions about IOP: a short answer first, the deeper one on request.
+
+The texts live in domain.yml; the kommun's own facts (process, documents, declaration, examples,
+retention) come from the profile and are filled into those texts here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import form_is_active, latest_intent
+from bot.names import Action as ActionName
+from bot.names import Intent, Response, Slot
+from bot.profile import Profile, active_profile
+
+
+def profile_facts(profile: Profile) -> Dict[str, Any]:
+    """Values the knowledge responses may refer to, e.g. {next_steps} or {documents}."""
+    return {
+        "next_steps": profile.next_steps,
+        "documents": "\n".join(f"• {document.name}" for document in profile.documents),
+        "declaration_summary": profile.value_declaration.summary,
+        "declaration_text": profile.value_declaration.text.replace(
+            "{organisation}", "…"
+        ),
+        "examples": profile.examples,
+        "retention_days": profile.retention_days,
+        "contact_email": profile.kommun.contact.email,
+    }
+
+
+def _topic(tracker: Tracker) -> Optional[str]:
+    intent = latest_intent(tracker)
+    return intent if intent in Intent.KNOWLEDGE else tracker.get_slot(Slot.FAQ_TOPIC)
+
+
+class ActionAnswerQuestion(Action):
+    """Short answer; outside the checklist, offer to go deeper or start the checklist."""
+
+    def name(self) -> Text:
+        return ActionName.ANSWER_QUESTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        topic = _topic(tracker)
+        if topic is None:
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        dispatcher.utter_message(response=Response.answer(topic), **profile_facts(active_profile()))
+        if not form_is_active(tracker):
+            dispatcher.utter_message(response=Response.OFFER_MORE)
+        return [SlotSet(Slot.FAQ_TOPIC, topic)]
+
+
+class ActionAnswerMore(Action):
+    """The deeper answer to the last question, then an offer to test the idea."""
+
+    def name(self) -> Text:
+        return ActionName.ANSWER_MORE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        topic = tracker.get_slot(Slot.FAQ_TOPIC)
+        if topic not in Intent.KNOWLEDGE:
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        dispatcher.utter_message(response=Response.more(topic), **profile_facts(active_profile()))
+        dispatcher.utter_message(response="utter_offer_check")
+        return []

@@ -1,0 +1,36 @@
+"""Session start: put the kommun's name in a slot so every response can address it."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.names import Action as ActionName
+from bot.names import Slot
+from bot.profile import active_profile
+
+# Per-turn state that must not leak into a new session.
+_NOT_CARRIED_OVER = {Slot.KOMMUN_NAME, Slot.REQUESTED_SLOT, Slot.CHECKLIST_ANSWER}
+
+
+class ActionSessionStart(Action):
+    def name(self) -> Text:
+        return ActionName.SESSION_START
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        carried_over = [
+            SlotSet(key, value)
+            for key, value in tracker.current_slot_values().items()
+            if value is not None and key not in _NOT_CARRIED_OVER
+        ]
+        return [
+            SessionStarted(),
+            *carried_over,
+            SlotSet(Slot.KOMMUN_NAME, active_profile().kommun.name),
+            ActionExecuted("action_listen"),
+        ]

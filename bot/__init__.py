@@ -1,0 +1,1 @@
+"""IOP-lotsen application code, independent of Rasa (see docs/architecture in README)."""

@@ -1,0 +1,149 @@
+"""Kommun profile: the data that makes IOP-lotsen one kommun's bot.
+
+A kommun changes its checklist, documents or value declaration by editing YAML, not code, so the
+profile is validated strictly at start-up and every error names the field that is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import List, Optional
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, validator
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+PROFILE_ENV_VAR = "IOP_PROFILE"
+DEFAULT_PROFILE = "mora"
+
+
+class ProfileError(Exception):
+    """Raised when a kommun profile is missing or invalid; the message is for an operator."""
+
+
+class _Strict(BaseModel):
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+        allow_mutation = False
+
+
+class Contact(_Strict):
+    unit: str = Field(..., min_length=1, description="The office that receives initiatives.")
+    email: str = Field(..., regex=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    phone: str = Field(..., min_length=5)
+    opening_hours: str = Field(..., min_length=1)
+    web: Optional[str] = None
+
+
+class Kommun(_Strict):
+    name: str = Field(..., min_length=2, description="Full name, e.g. 'Mora kommun'.")
+    contact: Contact
+
+
+class Criterion(_Strict):
+    """One checklist criterion: the formal statement and how the bot talks about it."""
+
+    id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
+    statement: str = Field(..., min_length=10)
+    question: str = Field(..., min_length=10)
+    explanation: str = Field(..., min_length=10)
+    if_no: str = Field(..., min_length=10, description="Why a 'no' matters for IOP.")
+    alternative: str = Field(..., min_length=10, description="What could fit instead.")
+
+
+class Document(_Strict):
+    id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(..., min_length=3)
+    why: str = Field(..., min_length=10)
+
+
+class ValueDeclaration(_Strict):
+    version: str = Field(..., min_length=1)
+    summary: str = Field(..., min_length=10)
+    text: str = Field(..., min_length=50)
+
+    @property
+    def sha256(self) -> str:
+        """Fingerprint of the exact text shown, so a signature points at one wording."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+class Profile(_Strict):
+    schema_version: int = Field(..., ge=1, le=1)
+    id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
+    version: str = Field(..., min_length=1)
+    source: str = Field(..., min_length=5, description="The decision the checklist comes from.")
+    kommun: Kommun
+    checklist_source: str = Field(..., min_length=3)
+    criteria: List[Criterion] = Field(..., min_items=1)
+    documents: List[Document] = Field(..., min_items=1)
+    value_declaration: ValueDeclaration
+    next_steps: str = Field(..., min_length=10)
+    examples: str = Field(..., min_length=10)
+    retention_days: int = Field(..., ge=1, le=3650)
+
+    @validator("criteria")
+    def _unique_criterion_ids(cls, criteria: List[Criterion]) -> List[Criterion]:
+        _require_unique([c.id for c in criteria], "criteria")
+        return criteria
+
+    @validator("documents")
+    def _unique_document_ids(cls, documents: List[Document]) -> List[Document]:
+        _require_unique([d.id for d in documents], "documents")
+        return documents
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def position(self, criterion_id: str) -> int:
+        """1-based position, as the user sees it ("Fråga 3 av 9")."""
+        return [c.id for c in self.criteria].index(criterion_id) + 1
+
+
+def _require_unique(ids: List[str], what: str) -> None:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"{what} has duplicate ids: {', '.join(duplicates)}")
+
+
+def profile_path(name_or_path: str) -> Path:
+    """A bare name means a bundled profile; anything with a slash or .yml is a file path."""
+    if "/" in name_or_path or name_or_path.endswith((".yml", ".yaml")):
+        return Path(name_or_path)
+    return PROFILE_DIR / f"{name_or_path}.yml"
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """Load and validate one profile; raise ProfileError with every problem listed."""
+    path = profile_path(name_or_path)
+    if not path.is_file():
+        available = ", ".join(sorted(p.stem for p in PROFILE_DIR.glob("*.yml")))
+        raise ProfileError(
+            f"Kommun profile '{name_or_path}' not found at {path}. Bundled profiles: {available}."
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ProfileError(f"Kommun profile {path} is not valid YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise ProfileError(f"Kommun profile {path} must be a YAML mapping at the top level.")
+    try:
+        return Profile.parse_obj(raw)
+    except ValidationError as error:
+        problems = "\n".join(
+            f"  - {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise ProfileError(f"Kommun profile {path} is invalid:\n{problems}") from error
+
+
+@lru_cache(maxsize=None)
+def active_profile() -> Profile:
+    """The profile chosen by the one setting IOP_PROFILE (default: Mora's guideline)."""
+    return load_profile(os.environ.get(PROFILE_ENV_VAR, DEFAULT_PROFILE))
