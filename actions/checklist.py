@@ -6,7 +6,7 @@ validation records the answer and moves on, and the form ends when every criteri
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -28,7 +28,7 @@ from bot.profile import Criterion, Profile, active_profile
 MISSES_BEFORE_OFFERING_HUMAN = 2
 
 
-def current_criterion(profile: Profile, tracker: Tracker) -> Optional[Criterion]:
+def current_criterion(profile: Profile, tracker: Tracker) -> Criterion | None:
     criterion_id = tracker.get_slot(Slot.CHECKLIST_CURRENT)
     try:
         return profile.criterion(criterion_id) if criterion_id else None
@@ -39,12 +39,12 @@ def current_criterion(profile: Profile, tracker: Tracker) -> Optional[Criterion]
 class ActionStartChecklist(Action):
     """Starts the checklist, or resumes an unfinished one where the user left it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.START_CHECKLIST
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         profile = active_profile()
         answers = checklist_answers(tracker)
         unfinished = next_unanswered(profile.criteria, answers)
@@ -62,12 +62,12 @@ class ActionStartChecklist(Action):
 class ActionAskChecklistAnswer(Action):
     """Asks the current criterion's question with its place in the list."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.ASK_CHECKLIST_ANSWER
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         profile = active_profile()
         criterion = current_criterion(profile, tracker) or profile.criteria[0]
         dispatcher.utter_message(
@@ -82,16 +82,16 @@ class ActionAskChecklistAnswer(Action):
 class ValidateChecklistForm(FormValidationAction):
     """Records each answer and keeps the form open until every criterion has one."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.VALIDATE_CHECKLIST
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         return [Slot.CHECKLIST_ANSWER] if tracker.get_slot(Slot.CHECKLIST_CURRENT) else []
 
     def validate_checklist_answer(
@@ -100,14 +100,14 @@ class ValidateChecklistForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return record_answer(active_profile(), tracker, dispatcher, slot_value)
 
 
 def record_answer(
     profile: Profile, tracker: Tracker, dispatcher: CollectingDispatcher, slot_value: Any
-) -> Dict[Text, Any]:
-    """Store a ja / nej / vet inte for the current criterion and point at the next unanswered one."""
+) -> dict[str, Any]:
+    """Store ja / nej / vet inte for the current criterion; point at the next unanswered one."""
     answer = _as_answer(slot_value)
     criterion = current_criterion(profile, tracker)
     if answer is None or criterion is None:
@@ -129,7 +129,7 @@ def record_answer(
     }
 
 
-def _as_answer(slot_value: Any) -> Optional[Answer]:
+def _as_answer(slot_value: Any) -> Answer | None:
     if not isinstance(slot_value, str):
         return None
     try:
@@ -141,12 +141,12 @@ def _as_answer(slot_value: Any) -> Optional[Answer]:
 class ActionExplainCriterion(Action):
     """Explains the question being asked; the form then asks it again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.EXPLAIN_CRITERION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         criterion = current_criterion(active_profile(), tracker)
         if criterion is None:
             dispatcher.utter_message(response=Response.CHECKLIST_NOTHING_TO_EXPLAIN)
@@ -160,12 +160,12 @@ class ActionExplainCriterion(Action):
 class ActionChangeAnswer(Action):
     """Goes back to a named question ("ändra fråga 3") or, without a number, the previous one."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.CHANGE_ANSWER
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         profile = active_profile()
         answers = checklist_answers(tracker)
         if not answers:
@@ -182,7 +182,7 @@ class ActionChangeAnswer(Action):
 
 
 def _question_to_revisit(
-    profile: Profile, tracker: Tracker, answers: Dict[str, Answer]
+    profile: Profile, tracker: Tracker, answers: dict[str, Answer]
 ) -> Criterion:
     number = parse_question_number(latest_text(tracker))
     if number is not None and 1 <= number <= len(profile.criteria):
@@ -199,12 +199,12 @@ def _question_to_revisit(
 class ActionChecklistVerdict(Action):
     """Tells the organisation honestly what its answers mean, and what it can do next."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.CHECKLIST_VERDICT
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         profile = active_profile()
         result = assess(profile.criteria, checklist_answers(tracker))
         if result.outcome is Outcome.DOES_NOT_FIT:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -10,7 +10,7 @@ from bot.assessment import Answer, parse_answers
 from bot.names import Intent, Slot
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
@@ -18,11 +18,11 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def checklist_answers(tracker: Tracker) -> Dict[str, Answer]:
+def checklist_answers(tracker: Tracker) -> dict[str, Answer]:
     return parse_answers(tracker.get_slot(Slot.CHECKLIST_ANSWERS))
 
 
-def serialise_answers(answers: Dict[str, Answer]) -> Dict[str, str]:
+def serialise_answers(answers: dict[str, Answer]) -> dict[str, str]:
     return {criterion_id: answer.value for criterion_id, answer in answers.items()}
 
 
@@ -33,7 +33,7 @@ def form_is_active(tracker: Tracker) -> bool:
 def consecutive_fallbacks(tracker: Tracker) -> int:
     """How many user messages in a row, ending with the latest, the bot did not understand."""
     count = 0
-    user_events: List[Dict[str, Any]] = [e for e in tracker.events if e.get("event") == "user"]
+    user_events: list[dict[str, Any]] = [e for e in tracker.events if e.get("event") == "user"]
     for event in reversed(user_events):
         if (event.get("parse_data") or {}).get("intent", {}).get("name") != Intent.NLU_FALLBACK:
             break

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -20,12 +18,12 @@ FALLBACKS_BEFORE_OFFERING_HUMAN = 2
 class ActionRequestHuman(Action):
     """Gives the caseworkers' contact details; a paused checklist keeps its answers."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.REQUEST_HUMAN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         contact = active_profile().kommun.contact
         dispatcher.utter_message(
             response=Response.HUMAN_CONTACT,
@@ -42,12 +40,12 @@ class ActionRequestHuman(Action):
 class ActionFallback(Action):
     """Asks the user to rephrase; after repeated misses, offers a caseworker instead."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.FALLBACK
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_OFFERING_HUMAN:
             dispatcher.utter_message(response=Response.DEFAULT_OFFER_HUMAN)
         else:

@@ -6,7 +6,7 @@ retention) come from the profile and are filled into those texts here.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,22 +19,20 @@ from bot.names import Intent, Response, Slot
 from bot.profile import Profile, active_profile
 
 
-def profile_facts(profile: Profile) -> Dict[str, Any]:
+def profile_facts(profile: Profile) -> dict[str, Any]:
     """Values the knowledge responses may refer to, e.g. {next_steps} or {documents}."""
     return {
         "next_steps": profile.next_steps,
         "documents": "\n".join(f"• {document.name}" for document in profile.documents),
         "declaration_summary": profile.value_declaration.summary,
-        "declaration_text": profile.value_declaration.text.replace(
-            "{organisation}", "…"
-        ),
+        "declaration_text": profile.value_declaration.text.replace("{organisation}", "…"),
         "examples": profile.examples,
         "retention_days": profile.retention_days,
         "contact_email": profile.kommun.contact.email,
     }
 
 
-def _topic(tracker: Tracker) -> Optional[str]:
+def _topic(tracker: Tracker) -> str | None:
     intent = latest_intent(tracker)
     return intent if intent in Intent.KNOWLEDGE else tracker.get_slot(Slot.FAQ_TOPIC)
 
@@ -42,12 +40,12 @@ def _topic(tracker: Tracker) -> Optional[str]:
 class ActionAnswerQuestion(Action):
     """Short answer; outside the checklist, offer to go deeper or start the checklist."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.ANSWER_QUESTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         topic = _topic(tracker)
         if topic is None:
             dispatcher.utter_message(response="utter_anything_else")
@@ -61,12 +59,12 @@ class ActionAnswerQuestion(Action):
 class ActionAnswerMore(Action):
     """The deeper answer to the last question, then an offer to test the idea."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.ANSWER_MORE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         topic = tracker.get_slot(Slot.FAQ_TOPIC)
         if topic not in Intent.KNOWLEDGE:
             dispatcher.utter_message(response="utter_anything_else")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -17,12 +17,12 @@ _NOT_CARRIED_OVER = {Slot.KOMMUN_NAME, Slot.REQUESTED_SLOT, Slot.CHECKLIST_ANSWE
 
 
 class ActionSessionStart(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return ActionName.SESSION_START
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         carried_over = [
             SlotSet(key, value)
             for key, value in tracker.current_slot_values().items()

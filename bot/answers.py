@@ -7,29 +7,68 @@ intent ("jo", "nja", a question number in "ändra fråga 3"), so a plain answer 
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.assessment import Answer
 from bot.text import fold_diacritics
 
-_YES = {"ja", "jo", "japp", "jajamen", "javisst", "absolut", "precis", "stammer", "visst",
-        "yes", "jepp", "sakert", "definitivt", "jadå", "jada"}
+_YES = {
+    "ja",
+    "jo",
+    "japp",
+    "jajamen",
+    "javisst",
+    "absolut",
+    "precis",
+    "stammer",
+    "visst",
+    "yes",
+    "jepp",
+    "sakert",
+    "definitivt",
+    "jada",
+}
 _NO = {"nej", "na", "nae", "nix", "nope", "no", "icke", "aldrig", "nej tack", "inte"}
-_UNSURE = {"vet inte", "vet ej", "vetej", "osaker", "kanske", "nja", "ingen aning",
-           "vet inte riktigt", "delvis", "tveksamt", "oklart", "kan inte svara"}
+_UNSURE = {
+    "vet inte",
+    "vet ej",
+    "vetej",
+    "osaker",
+    "kanske",
+    "nja",
+    "ingen aning",
+    "vet inte riktigt",
+    "delvis",
+    "tveksamt",
+    "oklart",
+    "kan inte svara",
+}
 
 # Matched on the lower-cased original text: folded, "ändra" (change) would read as "andra" (second).
 _ORDINALS = {
-    "första": 1, "forsta": 1, "andra": 2, "tredje": 3, "fjärde": 4, "fjarde": 4, "femte": 5,
-    "sjätte": 6, "sjatte": 6, "sjunde": 7, "åttonde": 8, "attonde": 8, "nionde": 9, "tionde": 10,
+    "första": 1,
+    "forsta": 1,
+    "andra": 2,
+    "tredje": 3,
+    "fjärde": 4,
+    "fjarde": 4,
+    "femte": 5,
+    "sjätte": 6,
+    "sjatte": 6,
+    "sjunde": 7,
+    "åttonde": 8,
+    "attonde": 8,
+    "nionde": 9,
+    "tionde": 10,
 }
 _ORDINAL_QUESTION = re.compile(
     r"\b(" + "|".join(_ORDINALS) + r")\s+(?:fråga|fraga|frågan|fragan)\b"
 )
-_QUESTION_NUMBER = re.compile(r"(?:fraga|fragan|nummer|nr\.?)\s*(\d{1,2})\b|\b(\d{1,2})\s*:?[ae]?\s*fragan")
+_QUESTION_NUMBER = re.compile(
+    r"(?:fraga|fragan|nummer|nr\.?)\s*(\d{1,2})\b|\b(\d{1,2})\s*:?[ae]?\s*fragan"
+)
 
 
-def parse_answer(text: str) -> Optional[Answer]:
+def parse_answer(text: str) -> Answer | None:
     """Map a short reply to ja / nej / vet inte, or None when it is not plainly one of them."""
     folded = re.sub(r"[^\w\s]", " ", fold_diacritics(text))
     words = " ".join(folded.split())
@@ -47,7 +86,7 @@ def parse_answer(text: str) -> Optional[Answer]:
     return None
 
 
-def parse_question_number(text: str) -> Optional[int]:
+def parse_question_number(text: str) -> int | None:
     """The question a user wants to go back to: 'ändra fråga 3', 'den tredje frågan'."""
     folded = fold_diacritics(text)
     match = _QUESTION_NUMBER.search(folded)

@@ -5,9 +5,9 @@ Pure logic with no Rasa or I/O, so every rule of the verdict is unit-tested on i
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Mapping, Optional, Sequence, Tuple
 
 from bot.profile import Criterion
 
@@ -28,12 +28,12 @@ class Outcome(str, Enum):
 @dataclass(frozen=True)
 class Assessment:
     outcome: Outcome
-    failed: Tuple[Criterion, ...]
-    unsure: Tuple[Criterion, ...]
-    unanswered: Tuple[Criterion, ...]
+    failed: tuple[Criterion, ...]
+    unsure: tuple[Criterion, ...]
+    unanswered: tuple[Criterion, ...]
 
 
-def parse_answers(raw: Optional[Mapping[str, str]]) -> dict[str, Answer]:
+def parse_answers(raw: Mapping[str, str] | None) -> dict[str, Answer]:
     """Turn a stored slot value into typed answers, dropping anything unknown."""
     answers: dict[str, Answer] = {}
     for criterion_id, value in (raw or {}).items():
@@ -46,7 +46,7 @@ def parse_answers(raw: Optional[Mapping[str, str]]) -> dict[str, Answer]:
 
 def next_unanswered(
     criteria: Sequence[Criterion], answers: Mapping[str, Answer]
-) -> Optional[Criterion]:
+) -> Criterion | None:
     """The first criterion, in the kommun's order, that has no answer yet."""
     return next((c for c in criteria if c.id not in answers), None)
 

@@ -55,7 +55,6 @@ class Slot:
     CHECKLIST_CURRENT = "checklist_current"
     CHECKLIST_MISSES = "checklist_misses"
     FAQ_TOPIC = "faq_topic"
-    FALLBACK_COUNT = "fallback_count"
     REQUESTED_SLOT = "requested_slot"
 
 

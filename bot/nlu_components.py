@@ -7,8 +7,6 @@ give the same features. Entities keep the original text because only features ar
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
@@ -20,13 +18,11 @@ from bot.text import fold_diacritics
 _LABEL_ATTRIBUTES = (INTENT, ACTION_NAME, INTENT_RESPONSE_KEY)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class FoldedCountVectorsFeaturizer(CountVectorsFeaturizer):
     """Bag-of-words / character n-gram features over diacritic-folded tokens."""
 
-    def _process_tokens(self, tokens: List[Text], attribute: Text = TEXT) -> List[Text]:
+    def _process_tokens(self, tokens: list[str], attribute: str = TEXT) -> list[str]:
         processed = super()._process_tokens(tokens, attribute)
         if attribute in _LABEL_ATTRIBUTES:
             return processed

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import List, Optional
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
@@ -36,7 +35,7 @@ class Contact(_Strict):
     email: str = Field(..., regex=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
     phone: str = Field(..., min_length=5)
     opening_hours: str = Field(..., min_length=1)
-    web: Optional[str] = None
+    web: str | None = None
 
 
 class Kommun(_Strict):
@@ -79,20 +78,20 @@ class Profile(_Strict):
     source: str = Field(..., min_length=5, description="The decision the checklist comes from.")
     kommun: Kommun
     checklist_source: str = Field(..., min_length=3)
-    criteria: List[Criterion] = Field(..., min_items=1)
-    documents: List[Document] = Field(..., min_items=1)
+    criteria: list[Criterion] = Field(..., min_items=1)
+    documents: list[Document] = Field(..., min_items=1)
     value_declaration: ValueDeclaration
     next_steps: str = Field(..., min_length=10)
     examples: str = Field(..., min_length=10)
     retention_days: int = Field(..., ge=1, le=3650)
 
     @validator("criteria")
-    def _unique_criterion_ids(cls, criteria: List[Criterion]) -> List[Criterion]:
+    def _unique_criterion_ids(cls, criteria: list[Criterion]) -> list[Criterion]:
         _require_unique([c.id for c in criteria], "criteria")
         return criteria
 
     @validator("documents")
-    def _unique_document_ids(cls, documents: List[Document]) -> List[Document]:
+    def _unique_document_ids(cls, documents: list[Document]) -> list[Document]:
         _require_unique([d.id for d in documents], "documents")
         return documents
 
@@ -107,7 +106,7 @@ class Profile(_Strict):
         return [c.id for c in self.criteria].index(criterion_id) + 1
 
 
-def _require_unique(ids: List[str], what: str) -> None:
+def _require_unique(ids: list[str], what: str) -> None:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"{what} has duplicate ids: {', '.join(duplicates)}")
@@ -143,7 +142,7 @@ def load_profile(name_or_path: str) -> Profile:
         raise ProfileError(f"Kommun profile {path} is invalid:\n{problems}") from error
 
 
-@lru_cache(maxsize=None)
+@cache
 def active_profile() -> Profile:
     """The profile chosen by the one setting IOP_PROFILE (default: Mora's guideline)."""
     return load_profile(os.environ.get(PROFILE_ENV_VAR, DEFAULT_PROFILE))

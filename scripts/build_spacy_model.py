@@ -11,19 +11,36 @@ import sys
 from pathlib import Path
 
 import spacy
-import srsly
 import spacy_lookups_data
+import srsly
 from spacy.lookups import Lookups
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot.text import fold_diacritics  # noqa: E402
+from bot.text import fold_diacritics
 
 # Lookup-table lemmas that are wrong for the everyday words our users write most.
 LEMMA_FIXES = {
-    "har": "ha", "hade": "ha", "haft": "ha", "finns": "finnas", "fanns": "finnas",
-    "är": "vara", "var": "vara", "varit": "vara", "kan": "kunna", "vill": "vilja",
-    "ska": "skola", "måste": "måsta", "får": "få", "vet": "veta", "gör": "göra",
-    "vad": "vad", "när": "när", "hur": "hur", "nä": "nä", "ja": "ja", "nej": "nej",
+    "har": "ha",
+    "hade": "ha",
+    "haft": "ha",
+    "finns": "finnas",
+    "fanns": "finnas",
+    "är": "vara",
+    "var": "vara",
+    "varit": "vara",
+    "kan": "kunna",
+    "vill": "vilja",
+    "ska": "skola",
+    "måste": "måsta",
+    "får": "få",
+    "vet": "veta",
+    "gör": "göra",
+    "vad": "vad",
+    "när": "när",
+    "hur": "hur",
+    "nä": "nä",
+    "ja": "ja",
+    "nej": "nej",
 }
 
 

@@ -1,0 +1,42 @@
+"""Building rasa_sdk trackers the way the Rasa server sends them, for action tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.names import Form, Intent, Slot
+
+
+def user_event(text: str, intent: str) -> dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text},
+    }
+
+
+def make_tracker(
+    slots: dict[str, Any] | None = None,
+    text: str = "ja",
+    intent: str = Intent.AFFIRM,
+    in_checklist: bool = False,
+    events: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    latest = user_event(text, intent)
+    return Tracker(
+        sender_id="test-conversation",
+        slots={Slot.CHECKLIST_MISSES: 0, **(slots or {})},
+        latest_message=latest["parse_data"] | {"text": text},
+        events=[*(events or []), latest],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": Form.CHECKLIST} if in_checklist else {},
+        latest_action_name="action_listen",
+    )
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
