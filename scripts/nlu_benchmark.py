@@ -1,0 +1,135 @@
+"""Train and evaluate, in one run, IOP-lotsen's NLU pipeline and Rasa's default pipeline.
+
+Both are trained on data/nlu and scored on the held-out Swedish test set (tests/nlu), overall
+and on its no-diacritics subset. Prints a table and appends it, with date and machine, to
+docs/benchmarks.md. Run: .venv/bin/python scripts/nlu_benchmark.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.nlu_eval import PROJECT_ROOT, evaluate
+
+BENCHMARKS = PROJECT_ROOT / "docs" / "benchmarks.md"
+
+# Rasa fills in its default pipeline when a config names none: the honest baseline.
+RASA_DEFAULT_CONFIG = """recipe: default.v1
+language: sv
+assistant_id: rasa-default-baseline
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    f1: float
+    f1_no_diacritics: float
+    train_seconds: float
+    model_mb: float
+
+
+def nlu_only(config_text: str) -> str:
+    """The NLU part of a config (policies are irrelevant to an NLU benchmark)."""
+    return config_text.split("\npolicies:")[0] + "\n"
+
+
+def train_and_score(name: str, config: Path, workdir: Path) -> Row:
+    out = workdir / "models"
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--nlu",
+            "data/nlu",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+            "--quiet",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    seconds = time.perf_counter() - started
+    model = out / f"{name}.tar.gz"
+    scores = evaluate(model)
+    return Row(
+        name=name,
+        f1=scores["heldout"].macro_f1,
+        f1_no_diacritics=scores["no_diacritics"].macro_f1,
+        train_seconds=seconds,
+        model_mb=model.stat().st_size / 1e6,
+    )
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split("\n")[0].split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    return f"{platform.machine()}, {cpus} CPUs{memory}, Python {platform.python_version()}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| pipeline | intent macro-F1 (held-out) | macro-F1 (no å/ä/ö) "
+        "| training time | model size |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.name} | {row.f1:.3f} | {row.f1_no_diacritics:.3f} | "
+            f"{row.train_seconds:.0f} s | {row.model_mb:.1f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-record", action="store_true", help="print only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nlu-benchmark-") as tmp:
+        workdir = Path(tmp)
+        project_config = workdir / "project.yml"
+        project_config.write_text(nlu_only((PROJECT_ROOT / "config.yml").read_text()))
+        default_config = workdir / "rasa-default.yml"
+        default_config.write_text(RASA_DEFAULT_CONFIG)
+        rows = [
+            train_and_score("iop-lotsen", project_config, workdir),
+            train_and_score("rasa-default", default_config, workdir),
+        ]
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    report = (
+        f"\n### NLU benchmark, {stamp}\n\nMachine: {machine()}. Training data: data/nlu; "
+        f"test data: tests/nlu (held-out, never trained on).\n\n{table(rows)}\n"
+    )
+    print(report)
+    if not args.no_record:
+        BENCHMARKS.parent.mkdir(exist_ok=True)
+        if not BENCHMARKS.exists():
+            BENCHMARKS.write_text("# Benchmarks\n\nFigures printed by the benchmark scripts.\n")
+        with BENCHMARKS.open("a", encoding="utf-8") as handle:
+            handle.write(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Intent quality on the held-out Swedish test set (written separately, never trained on)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.names import Intent
+from scripts.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, evaluate, load_examples
+from tests.conftest import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
+CONTRACT = {v for k, v in vars(Intent).items() if k.isupper() and isinstance(v, str)} - {
+    Intent.NLU_FALLBACK
+}
+
+
+@pytest.fixture(scope="module")
+def scores():
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
+    return evaluate(MODEL)
+
+
+def test_heldout_set_covers_every_intent_with_enough_examples():
+    for path, minimum in ((HELDOUT, 8), (HELDOUT_NO_DIACRITICS, 8)):
+        examples = load_examples(path)
+        counts = {intent: sum(e.intent == intent for e in examples) for intent in CONTRACT}
+        assert min(counts.values()) >= minimum, counts
+
+
+def test_no_diacritics_subset_really_has_none():
+    for example in load_examples(HELDOUT_NO_DIACRITICS):
+        assert not set("åäöÅÄÖ") & set(example.text), example.text
+
+
+def test_heldout_is_not_in_the_training_data():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    trained = {
+        m.get("text").lower() for m in load_data(str(PROJECT_ROOT / "data" / "nlu")).intent_examples
+    }
+    heldout = load_examples(HELDOUT) + load_examples(HELDOUT_NO_DIACRITICS)
+    overlap = [e.text for e in heldout if e.text.lower() in trained]
+    assert len(overlap) <= len(heldout) * 0.02, overlap
+
+
+def test_intent_macro_f1_on_heldout_is_at_least_095(scores):
+    assert scores["heldout"].macro_f1 >= 0.95, scores["heldout"].errors
+
+
+def test_intent_macro_f1_without_diacritics_is_at_least_092(scores):
+    assert scores["no_diacritics"].macro_f1 >= 0.92, scores["no_diacritics"].errors
