@@ -48,7 +48,7 @@ class ActionAnswerQuestion(Action):
     ) -> list[EventType]:
         topic = _topic(tracker)
         if topic is None:
-            dispatcher.utter_message(response="utter_anything_else")
+            dispatcher.utter_message(response=Response.ANYTHING_ELSE)
             return []
         dispatcher.utter_message(response=Response.answer(topic), **profile_facts(active_profile()))
         if not form_is_active(tracker):
@@ -67,8 +67,8 @@ class ActionAnswerMore(Action):
     ) -> list[EventType]:
         topic = tracker.get_slot(Slot.FAQ_TOPIC)
         if topic not in Intent.KNOWLEDGE:
-            dispatcher.utter_message(response="utter_anything_else")
+            dispatcher.utter_message(response=Response.ANYTHING_ELSE)
             return []
         dispatcher.utter_message(response=Response.more(topic), **profile_facts(active_profile()))
-        dispatcher.utter_message(response="utter_offer_check")
+        dispatcher.utter_message(response=Response.OFFER_CHECK)
         return []

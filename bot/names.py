@@ -95,10 +95,19 @@ class Response:
     VERDICT_NEXT_STEPS = "utter_verdict_next_steps"
     VERDICT_OPTIONS = "utter_verdict_options"
     OFFER_MORE = "utter_offer_more"
+    OFFER_CHECK = "utter_offer_check"
+    ANYTHING_ELSE = "utter_anything_else"
     HUMAN_CONTACT = "utter_human_contact"
     HUMAN_CONTACT_PAUSED = "utter_human_contact_checklist_paused"
     DEFAULT = "utter_default"
     DEFAULT_OFFER_HUMAN = "utter_default_offer_human"
+
+    @classmethod
+    def used_by_actions(cls) -> set[str]:
+        """Every response a custom action sends (rules and stories never name these)."""
+        constants = {v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str)}
+        knowledge = {f(topic) for topic in Intent.KNOWLEDGE for f in (cls.answer, cls.more)}
+        return constants | knowledge
 
     @staticmethod
     def answer(topic: str) -> str:
