@@ -7,6 +7,7 @@ by bot.names.Response.used_by_actions(); any other warning or error fails, as wi
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import warnings
@@ -19,6 +20,9 @@ UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any st
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="project to validate")
+    root = parser.parse_args().root
     from rasa.cli.utils import validate_files
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.utils.common import EXPECTED_WARNINGS
@@ -26,9 +30,9 @@ def main() -> int:
     from bot.names import Response
 
     importer = TrainingDataImporter.load_from_config(
-        config_path=str(PROJECT_ROOT / "config.yml"),
-        domain_path=str(PROJECT_ROOT / "domain.yml"),
-        training_data_paths=[str(PROJECT_ROOT / "data")],
+        config_path=str(root / "config.yml"),
+        domain_path=str(root / "domain.yml"),
+        training_data_paths=[str(root / "data")],
     )
     sent_by_actions = Response.used_by_actions()
     with warnings.catch_warnings(record=True) as caught:

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from bot.profile import load_profile
-from tests.conftest import PROJECT_ROOT
+from tests.e2e import texts
 
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 MORA = load_profile("mora")
 TOTAL = len(MORA.criteria)
 
 
 def response_text(name: str, **values) -> str:
-    return DOMAIN["responses"][name][0]["text"].format(kommun_name=MORA.kommun.name, **values)
+    return texts.response_text(MORA, name, **values)
 
 
 def question(number: int) -> str:
-    return response_text(
-        "utter_checklist_question",
-        number=number,
-        total=TOTAL,
-        question=MORA.criteria[number - 1].question,
-    )
+    return texts.question(MORA, number)
 
 
 def start_checklist(stack, sender) -> None:
