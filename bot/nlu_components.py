@@ -1,17 +1,35 @@
-"""Custom Rasa NLU component (the only module in bot/ that imports Rasa).
+"""Custom Rasa NLU components (the only module in bot/ that imports Rasa).
 
 FoldedCountVectorsFeaturizer is Rasa's CountVectorsFeaturizer with one extra step: tokens are
 folded to letters without diacritics before counting, so "förening", "forening" and "Förening"
 give the same features. Entities keep the original text because only features are folded.
+
+IdentifierEntityFilter keeps organisationsnummer, e-mail, phone and year only as the regexes
+found them. DIET learns these entities too (Rasa's RegexEntityExtractor needs them annotated),
+and its guesses would, for example, take a personnummer for an organisationsnummer.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
-from rasa.shared.nlu.constants import ACTION_NAME, INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ACTION_NAME,
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_RESPONSE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
 
 from bot.text import fold_diacritics
 
@@ -27,3 +45,42 @@ class FoldedCountVectorsFeaturizer(CountVectorsFeaturizer):
         if attribute in _LABEL_ATTRIBUTES:
             return processed
         return [fold_diacritics(token) for token in processed]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class IdentifierEntityFilter(GraphComponent):
+    """Drops statistical guesses for entities that only the regexes may extract."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "regex_entities": ["orgnr", "email", "phone", "year"],
+            "trusted_extractor": "RegexEntityExtractor",
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._regex_entities = set(config["regex_entities"])
+        self._trusted = config["trusted_extractor"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IdentifierEntityFilter:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            entities = message.get(ENTITIES) or []
+            kept = [
+                entity
+                for entity in entities
+                if entity.get(ENTITY_ATTRIBUTE_TYPE) not in self._regex_entities
+                or entity.get(EXTRACTOR) == self._trusted
+            ]
+            if len(kept) != len(entities):
+                message.set(ENTITIES, kept, add_to_output=True)
+        return messages

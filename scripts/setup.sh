@@ -9,6 +9,8 @@ VENV="$PROJECT_ROOT/.venv"
 BUILD="$PROJECT_ROOT/build"
 SPACY_MODEL="$BUILD/spacy/sv_iop_lotsen"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+# No telemetry (the network is closed anyway) and no deprecation noise from pinned libraries.
+export RASA_TELEMETRY_ENABLED=false PYTHONWARNINGS="ignore::DeprecationWarning"
 
 say() { printf '\033[1m[iop-lotsen]\033[0m %s\n' "$*"; }
 fail() { printf '\033[31m[iop-lotsen] %s\033[0m\n' "$*" >&2; exit 1; }
