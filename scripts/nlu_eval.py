@@ -51,9 +51,20 @@ def score(examples: list[Example], predicted: list[str]) -> IntentScores:
     )
 
 
+def quiet_rasa_logging() -> None:
+    """Rasa logs each parsed message at debug level; message text must never be logged."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 async def _predict(model_path: Path, texts: list[str]) -> list[str]:
     from rasa.core.agent import Agent
 
+    quiet_rasa_logging()
     agent = Agent.load(str(model_path))
     predictions = []
     for text in texts:

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.validators import InvalidValue, normalise_orgnr, normalise_phone
-from scripts.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS
+from scripts.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, quiet_rasa_logging
 from tests.conftest import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
@@ -19,6 +19,7 @@ def parse():
 
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
+    quiet_rasa_logging()
     agent = Agent.load(str(MODEL))
 
     def _parse(text: str) -> dict:
