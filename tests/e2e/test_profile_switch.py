@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import uuid
 
 import pytest
 
 from bot.profile import load_profile
-from tests.e2e.servers import rasa_stack
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.servers import VENV_BIN, rasa_stack
 from tests.e2e.texts import question, response_text
 
 FORUM = load_profile("linkoping_forum")
@@ -39,3 +42,18 @@ def test_greeting_names_the_profiles_kommun(forum_stack):
     reply = forum_stack.texts(uuid.uuid4().hex, "hej")[0]
     assert reply == response_text(FORUM, "utter_greet")
     assert MORA.kommun.name not in reply
+
+
+def test_action_server_refuses_to_start_with_a_broken_profile(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("schema_version: 1\nid: trasig\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", "0"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "IOP_PROFILE": str(broken), "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "is invalid" in result.stderr and "criteria: field required" in result.stderr
