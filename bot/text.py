@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 
 _FOLDS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o"})
-_DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
 
 
 def fold_diacritics(text: str) -> str:
@@ -18,10 +17,3 @@ def fold_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
-
-def fold_digraphs(text: str) -> str:
-    """Also map the ASCII spellings aa/ae/oe onto the folded letter, for keyword matching."""
-    folded = fold_diacritics(text)
-    for digraph, letter in _DIGRAPHS:
-        folded = folded.replace(digraph, letter)
-    return folded
