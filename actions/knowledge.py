@@ -34,7 +34,7 @@ def profile_facts(profile: Profile) -> dict[str, Any]:
 
 def _topic(tracker: Tracker) -> str | None:
     intent = latest_intent(tracker)
-    return intent if intent in Intent.KNOWLEDGE else tracker.get_slot(Slot.FAQ_TOPIC)
+    return intent if intent in Intent.KNOWLEDGE else None
 
 
 class ActionAnswerQuestion(Action):

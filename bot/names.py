@@ -7,6 +7,11 @@ name here exists in domain.yml, so a rename cannot silently break the dialogue.
 from __future__ import annotations
 
 
+def names_in(namespace: type) -> set[str]:
+    """The string constants (UPPER_CASE attributes) of one of the classes below."""
+    return {v for k, v in vars(namespace).items() if k.isupper() and isinstance(v, str)}
+
+
 class Intent:
     GREET = "greet"
     GOODBYE = "goodbye"
@@ -105,7 +110,7 @@ class Response:
     @classmethod
     def used_by_actions(cls) -> set[str]:
         """Every response a custom action sends (rules and stories never name these)."""
-        constants = {v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str)}
+        constants = names_in(cls)
         knowledge = {f(topic) for topic in Intent.KNOWLEDGE for f in (cls.answer, cls.more)}
         return constants | knowledge
 

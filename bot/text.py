@@ -16,4 +16,3 @@ def fold_diacritics(text: str) -> str:
     lowered = text.lower().translate(_FOLDS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-

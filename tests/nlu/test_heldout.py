@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.names import Intent
+from bot.names import Intent, names_in
 from scripts.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, evaluate, load_examples
 from tests.conftest import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
-CONTRACT = {v for k, v in vars(Intent).items() if k.isupper() and isinstance(v, str)} - {
-    Intent.NLU_FALLBACK
-}
+CONTRACT = names_in(Intent) - {Intent.NLU_FALLBACK}
 
 
 @pytest.fixture(scope="module")
