@@ -19,6 +19,21 @@ PROFILE_ENV_VAR = "IOP_PROFILE"
 DEFAULT_PROFILE = "mora"
 
 
+# Intake fields a kommun may let organisations skip; everything else is always asked for.
+SKIPPABLE_INTAKE_FIELDS = frozenset(
+    {
+        "org_members",
+        "org_website",
+        "contact_role",
+        "goals",
+        "duration",
+        "concerned_units",
+        "ask_of_kommun",
+    }
+)
+DEFAULT_INTAKE_OPTIONAL = ("org_members", "org_website", "concerned_units")
+
+
 class ProfileError(Exception):
     """Raised when a kommun profile is missing or invalid; the message is for an operator."""
 
@@ -84,6 +99,18 @@ class Profile(_Strict):
     next_steps: str = Field(..., min_length=10)
     examples: str = Field(..., min_length=10)
     retention_days: int = Field(..., ge=1, le=3650)
+    intake_optional: tuple[str, ...] = Field(
+        DEFAULT_INTAKE_OPTIONAL, description="Intake fields the kommun does not require."
+    )
+    privacy_notice_version: str = Field("1", min_length=1)
+
+    @validator("intake_optional")
+    def _only_skippable_fields(cls, fields: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(fields) - SKIPPABLE_INTAKE_FIELDS)
+        if unknown:
+            allowed = ", ".join(sorted(SKIPPABLE_INTAKE_FIELDS))
+            raise ValueError(f"cannot be optional: {', '.join(unknown)} (allowed: {allowed})")
+        return fields
 
     @validator("criteria")
     def _unique_criterion_ids(cls, criteria: list[Criterion]) -> list[Criterion]:
@@ -100,6 +127,12 @@ class Profile(_Strict):
             if criterion.id == criterion_id:
                 return criterion
         raise KeyError(criterion_id)
+
+    def document(self, document_id: str) -> Document:
+        for document in self.documents:
+            if document.id == document_id:
+                return document
+        raise KeyError(document_id)
 
     def position(self, criterion_id: str) -> int:
         """1-based position, as the user sees it ("Fråga 3 av 9")."""

@@ -1,0 +1,1 @@
+"""The intake: what IOP-lotsen collects after the checklist, independent of Rasa."""

@@ -1,0 +1,157 @@
+"""Applying one reply to the intake: store it, skip, correct another field, or explain why not.
+
+Pure and synchronous; the Rasa form in actions/intake.py only renders what this decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from bot.intake.parsing import SKIP, Reply, parse
+from bot.intake.state import IntakeState, utc_now
+from bot.intake.steps import (
+    CONSENT,
+    DOC_PREFIX,
+    FIELDS,
+    SUMMARY,
+    Kind,
+    Step,
+    all_steps,
+    doc_step_id,
+)
+from bot.profile import Profile
+from bot.text import fold_diacritics
+from bot.validators import InvalidValue
+
+_CHANGE_VERB = re.compile(
+    r"^(?:jag vill |kan jag |vill |kan du |snälla |snalla )?"
+    r"(?:ändra|andra|rätta|ratta|byt|byta|korrigera|uppdatera)\b",
+    re.IGNORECASE,
+)
+_CONSENT_ALIASES = ("samtycket", "samtycke")
+
+
+class Result(str, Enum):
+    STORED = "stored"
+    SKIPPED = "skipped"
+    INVALID = "invalid"
+    CORRECTING = "correcting"  # the user named another field to change; it is asked next
+    WHICH_FIELD = "which_field"  # the user wants to change something but did not say what
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    reason: str | None = None
+    target: str | None = None
+
+
+def declaration_text(profile: Profile, state: IntakeState) -> str:
+    """The value declaration exactly as shown, with the organisation's name filled in."""
+    organisation = state.values.get("org_name") or "organisationen"
+    return profile.value_declaration.text.replace("{organisation}", organisation).strip()
+
+
+def _document_aliases(profile: Profile) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for document in profile.documents:
+        name = fold_diacritics(document.name)
+        aliases[name] = document.id
+        aliases[name.split(",")[0].split(" och ")[0]] = document.id
+        aliases[name.split()[0]] = document.id
+        aliases[document.id.replace("_", " ")] = document.id
+    return aliases
+
+
+def correction_target(
+    profile: Profile, state: IntakeState, text: str, at_summary: bool
+) -> str | None:
+    """The step a message like "ändra e-post" asks to change (at the summary "e-post" is enough)."""
+    has_verb = bool(_CHANGE_VERB.match(text.strip()))
+    if not has_verb and not at_summary:
+        return None
+    words = " " + " ".join(fold_diacritics(_CHANGE_VERB.sub("", text.strip())).split()) + " "
+    candidates: list[tuple[str, str]] = []  # (alias, step id)
+    for field in FIELDS:
+        candidates += [(alias, field.id) for alias in field.aliases]
+    for alias, document_id in _document_aliases(profile).items():
+        candidates.append((alias, doc_step_id(document_id, "status")))
+    candidates += [(alias, CONSENT) for alias in _CONSENT_ALIASES]
+    found = [(alias, step) for alias, step in candidates if f" {alias} " in words]
+    if not found:
+        return None
+    alias, step_id = max(found, key=lambda pair: len(pair[0]))
+    known = {s.id for s in all_steps(profile, state)}
+    return step_id if step_id in known else None
+
+
+def apply_reply(profile: Profile, state: IntakeState, step: Step, reply: Reply) -> Outcome:
+    """Update the state with one reply to `step` and say what happened."""
+    at_summary = step.kind is Kind.SUMMARY
+    target = correction_target(profile, state, reply.text, at_summary)
+    if target is not None and target != step.id:
+        _start_correction(state, target)
+        return Outcome(Result.CORRECTING, target=target)
+    if at_summary and (_CHANGE_VERB.match(reply.text.strip()) or reply.intent == "change_answer"):
+        return Outcome(Result.WHICH_FIELD)
+    try:
+        value = parse(step, reply)
+    except InvalidValue as error:
+        return Outcome(Result.INVALID, reason=error.reason)
+    if at_summary and value is False:
+        return Outcome(Result.WHICH_FIELD)
+    _store(profile, state, step, None if value is SKIP else value)
+    state.mark_answered(step.id)
+    if state.override == step.id:
+        state.override = None
+    return Outcome(Result.SKIPPED if value is SKIP else Result.STORED)
+
+
+def _start_correction(state: IntakeState, target: str) -> None:
+    state.override = target
+    # After any change the user sees the summary again and confirms it once more.
+    state.unmark(SUMMARY)
+    state.unmark(CONSENT)
+
+
+def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None:
+    if step.id.startswith(f"{DOC_PREFIX}:"):
+        _, document_id, part = step.id.split(":")
+        state.documents.setdefault(document_id, {})[part] = value
+        return
+    if step.kind is Kind.DECLARATION:
+        state.declaration = _declaration(profile, state, signed=bool(value))
+    elif step.kind is Kind.CONSENT:
+        state.consent = {
+            "given": bool(value),
+            "at": utc_now(),
+            "privacy_notice_version": profile.privacy_notice_version,
+        }
+    elif step.kind is Kind.SUMMARY:
+        return
+    elif step.id == "signatory_name" and value is not None and Reply(value).yes_no() is True:
+        # "Ja, det är jag": the contact person signs, in the role they already gave.
+        state.values["signatory_name"] = state.values.get("contact_name")
+        if state.values.get("contact_role"):
+            state.values["signatory_role"] = state.values["contact_role"]
+            state.mark_answered("signatory_role")
+    else:
+        state.values[step.id] = value
+
+
+def _declaration(profile: Profile, state: IntakeState, signed: bool) -> dict[str, Any]:
+    declaration = profile.value_declaration
+    text = declaration_text(profile, state)
+    base = {
+        "version": declaration.version,
+        "template_sha256": declaration.sha256,
+        "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "text": text,
+    }
+    if signed:
+        return {**base, "status": "signed", "statement": "Jag intygar", "at": utc_now()}
+    return {**base, "status": "refused", "statement": None, "at": utc_now()}

@@ -1,0 +1,226 @@
+"""Reading one intake answer: typed text (and the intent NLU gave it) -> a validated value.
+
+Every rejection raises InvalidValue with a reason code; the dialogue turns the code into a
+friendly Swedish explanation, so the rules live here and the words live in domain.yml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.answers import parse_answer
+from bot.assessment import Answer
+from bot.intake.choices import DELIVERY_METHODS, DOCUMENT_STATUSES, LEGAL_FORMS, match_choice
+from bot.intake.steps import Kind, Step
+from bot.text import fold_diacritics
+from bot.validators import InvalidValue, normalise_email, normalise_orgnr, normalise_phone
+
+SKIP = object()  # the user chose to skip an optional question
+
+_SKIP_WORDS = {
+    "hoppa over",
+    "hoppa",
+    "skippa",
+    "skip",
+    "vet inte",
+    "-",
+    "inget",
+    "ingen",
+    "inga",
+    "nej",
+    "har ingen",
+    "har inget",
+    "finns ingen",
+    "finns inte",
+    "pass",
+}
+_YES_PHRASES = ("jag intygar", "vi intygar", "intygar", "godkanner", "samtycker", "det stammer")
+_NO_PHRASES = ("intygar inte", "godkanner inte", "samtycker inte", "stammer inte", "vill inte")
+_ORGNR_IN_TEXT = re.compile(r"(?<!\d)(?:16)?\d{6}[-\s]?\d{4}(?!\d)")
+_EMAIL_IN_TEXT = re.compile(r"[^\s@,;:<>()]+@[^\s@,;:<>()]+")
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s\-()]{5,}\d")
+_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+_COUNT = re.compile(r"\d[\d\s]*")
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+
+MAX_TEXT = 200
+MAX_LONG_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One user message as the parser sees it."""
+
+    text: str
+    intent: str | None = None
+
+    @property
+    def clean(self) -> str:
+        return " ".join(self.text.split()).strip()
+
+    @property
+    def folded(self) -> str:
+        return fold_diacritics(self.clean).strip(" .!")
+
+    def yes_no(self) -> bool | None:
+        """True for yes, False for no, None when the reply is neither."""
+        if any(p in self.folded for p in _NO_PHRASES):
+            return False
+        if self.intent == "affirm" or any(p in self.folded for p in _YES_PHRASES):
+            return True
+        if self.intent == "deny":
+            return False
+        answer = parse_answer(self.clean)
+        if answer is Answer.YES:
+            return True
+        if answer is Answer.NO:
+            return False
+        return None
+
+    def wants_to_skip(self) -> bool:
+        return self.intent == "unsure" or self.folded in _SKIP_WORDS
+
+
+def parse(step: Step, reply: Reply, today: date | None = None) -> Any:
+    """The value to store for this step, SKIP, or InvalidValue with a reason code."""
+    if reply.clean.startswith("/"):
+        # A button payload for another question; never store it as an answer.
+        raise InvalidValue("unreadable")
+    if step.optional and reply.wants_to_skip() and step.kind is not Kind.DOC_STATUS:
+        return SKIP
+    parser = _PARSERS[step.kind]
+    return parser(reply, today or date.today())
+
+
+def _text(reply: Reply, _today: date) -> str:
+    value = reply.clean
+    if len(value) < 2:
+        raise InvalidValue("too_short")
+    if len(value) > MAX_TEXT:
+        raise InvalidValue("too_long")
+    return value
+
+
+def _long_text(reply: Reply, _today: date) -> str:
+    value = reply.clean
+    if len(value) < 3 or reply.wants_to_skip():
+        raise InvalidValue("too_short")
+    if len(value) > MAX_LONG_TEXT:
+        raise InvalidValue("too_long")
+    return value
+
+
+def _orgnr(reply: Reply, _today: date) -> str:
+    match = _ORGNR_IN_TEXT.search(reply.clean)
+    if not match:
+        raise InvalidValue("format")
+    digits = re.sub(r"\D", "", match.group(0))[-10:]
+    if int(digits[2]) < 2:
+        # Month digit 0–1: a personal identity number, which the kommun does not need here.
+        raise InvalidValue("personnummer")
+    return normalise_orgnr(match.group(0))
+
+
+def _legal_form(reply: Reply, _today: date) -> str:
+    choice = match_choice(reply.clean, LEGAL_FORMS)
+    if choice is None:
+        raise InvalidValue("unknown_choice")
+    return choice.id
+
+
+def _count(reply: Reply, _today: date) -> int:
+    match = _COUNT.search(reply.clean)
+    if not match:
+        raise InvalidValue("format")
+    value = int(re.sub(r"\s", "", match.group(0)))
+    if value > 10_000_000:
+        raise InvalidValue("too_large")
+    return value
+
+
+def _url(reply: Reply, _today: date) -> str:
+    value = reply.clean.rstrip("/.")
+    if not _URL.match(value):
+        raise InvalidValue("format")
+    return value if value.lower().startswith(("http://", "https://")) else f"https://{value}"
+
+
+def _email(reply: Reply, _today: date) -> str:
+    match = _EMAIL_IN_TEXT.search(reply.clean)
+    if not match:
+        raise InvalidValue("format")
+    return normalise_email(match.group(0).rstrip("."))
+
+
+def _phone(reply: Reply, _today: date) -> str:
+    match = _PHONE_IN_TEXT.search(reply.clean)
+    if not match:
+        raise InvalidValue("format")
+    return normalise_phone(match.group(0))
+
+
+def _doc_status(reply: Reply, _today: date) -> str:
+    choice = match_choice(reply.clean, DOCUMENT_STATUSES)
+    if choice is None:
+        yes_no = reply.yes_no()
+        if yes_no is None:
+            raise InvalidValue("unknown_choice")
+        return "finns" if yes_no else "saknas"
+    return choice.id
+
+
+def _doc_year(reply: Reply, today: date) -> str:
+    full_date = _DATE.search(reply.clean)
+    if full_date:
+        try:
+            value = date(*(int(part) for part in full_date.groups()))
+        except ValueError as error:
+            raise InvalidValue("format") from error
+        if value > today:
+            raise InvalidValue("in_future")
+        return value.isoformat()
+    year = _YEAR.search(reply.clean)
+    if not year:
+        raise InvalidValue("format")
+    if int(year.group(0)) > today.year:
+        raise InvalidValue("in_future")
+    return year.group(0)
+
+
+def _doc_delivery(reply: Reply, _today: date) -> str:
+    if _URL.match(reply.clean.rstrip("/.")) and "." in reply.clean:
+        return "lank"
+    choice = match_choice(reply.clean, DELIVERY_METHODS)
+    if choice is None:
+        raise InvalidValue("unknown_choice")
+    return choice.id
+
+
+def _yes_no(reply: Reply, _today: date) -> bool:
+    value = reply.yes_no()
+    if value is None:
+        raise InvalidValue("yes_or_no")
+    return value
+
+
+_PARSERS = {
+    Kind.TEXT: _text,
+    Kind.LONG_TEXT: _long_text,
+    Kind.ORGNR: _orgnr,
+    Kind.LEGAL_FORM: _legal_form,
+    Kind.COUNT: _count,
+    Kind.URL: _url,
+    Kind.EMAIL: _email,
+    Kind.PHONE: _phone,
+    Kind.DOC_STATUS: _doc_status,
+    Kind.DOC_YEAR: _doc_year,
+    Kind.DOC_DELIVERY: _doc_delivery,
+    Kind.DOC_LINK: _url,
+    Kind.DECLARATION: _yes_no,
+    Kind.SUMMARY: _yes_no,
+    Kind.CONSENT: _yes_no,
+}

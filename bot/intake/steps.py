@@ -1,0 +1,215 @@
+"""The intake questions, in order, one at a time.
+
+The list is data-driven: the kommun profile decides which documents are asked for and which
+fields may be skipped, and earlier answers decide the follow-ups for each document (a year only
+for a document that exists, a link only when it is sent as a link).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.intake.state import IntakeState
+from bot.profile import Profile
+
+
+class Kind(str, Enum):
+    """How an answer is read and validated (see bot/intake/parsing.py)."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    ORGNR = "orgnr"
+    LEGAL_FORM = "legal_form"
+    COUNT = "count"
+    URL = "url"
+    EMAIL = "email"
+    PHONE = "phone"
+    DOC_STATUS = "doc_status"
+    DOC_YEAR = "doc_year"
+    DOC_DELIVERY = "doc_delivery"
+    DOC_LINK = "doc_link"
+    DECLARATION = "declaration"
+    SUMMARY = "summary"
+    CONSENT = "consent"
+
+
+class Section(str, Enum):
+    ORGANISATION = "organisation"
+    CONTACT = "contact"
+    INITIATIVE = "initiative"
+    DOCUMENTS = "documents"
+    DECLARATION = "declaration"
+    SUMMARY = "summary"
+
+
+SECTION_ORDER = tuple(Section)
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    section: Section
+    kind: Kind
+    # Words a user may use to name the field in "ändra e-post" (folded: no å/ä/ö).
+    aliases: tuple[str, ...] = ()
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "org_name",
+        Section.ORGANISATION,
+        Kind.TEXT,
+        ("organisationens namn", "foreningens namn", "organisationsnamn", "foreningsnamn"),
+    ),
+    Field(
+        "org_number",
+        Section.ORGANISATION,
+        Kind.ORGNR,
+        ("organisationsnummer", "orgnr", "org nr", "orgnummer", "org nummer"),
+    ),
+    Field(
+        "org_legal_form",
+        Section.ORGANISATION,
+        Kind.LEGAL_FORM,
+        ("organisationsform", "juridisk form", "foreningsform", "form"),
+    ),
+    Field("org_members", Section.ORGANISATION, Kind.COUNT, ("medlemsantal", "medlemmar")),
+    Field(
+        "org_website", Section.ORGANISATION, Kind.URL, ("webbplats", "hemsida", "webbsida", "webb")
+    ),
+    Field("contact_name", Section.CONTACT, Kind.TEXT, ("mitt namn", "kontaktperson", "namn")),
+    Field("contact_role", Section.CONTACT, Kind.TEXT, ("min roll", "roll", "titel")),
+    Field(
+        "contact_email",
+        Section.CONTACT,
+        Kind.EMAIL,
+        ("e-postadress", "e-post", "epost", "mejladress", "mejl", "mail", "mailadress"),
+    ),
+    Field(
+        "contact_phone",
+        Section.CONTACT,
+        Kind.PHONE,
+        ("telefonnummer", "telefon", "mobilnummer", "mobil", "nummer"),
+    ),
+    Field(
+        "challenge",
+        Section.INITIATIVE,
+        Kind.LONG_TEXT,
+        ("samhallsutmaning", "samhallsutmaningen", "utmaningen", "utmaning", "problemet"),
+    ),
+    Field("purpose", Section.INITIATIVE, Kind.LONG_TEXT, ("syftet", "syfte")),
+    Field("target_group", Section.INITIATIVE, Kind.LONG_TEXT, ("malgruppen", "malgrupp")),
+    Field("goals", Section.INITIATIVE, Kind.LONG_TEXT, ("malen", "mal")),
+    Field(
+        "contribution",
+        Section.INITIATIVE,
+        Kind.LONG_TEXT,
+        ("vart bidrag", "vara insatser", "insatser", "insats", "bidrar med", "bidrag"),
+    ),
+    Field(
+        "ask_of_kommun",
+        Section.INITIATIVE,
+        Kind.LONG_TEXT,
+        ("kommunens del", "kommunens insats", "vad vi ber om", "onskemal", "forvantningar"),
+    ),
+    Field(
+        "wished_start",
+        Section.INITIATIVE,
+        Kind.TEXT,
+        ("startdatum", "starten", "start", "nar vi vill borja"),
+    ),
+    Field("duration", Section.INITIATIVE, Kind.TEXT, ("langd", "varaktighet", "hur lange")),
+    Field(
+        "concerned_units",
+        Section.INITIATIVE,
+        Kind.LONG_TEXT,
+        ("forvaltningar", "forvaltning", "namnder", "namnd", "bolag"),
+    ),
+    Field("signatory_name", Section.DECLARATION, Kind.TEXT, ("undertecknare", "underskrift")),
+    Field("signatory_role", Section.DECLARATION, Kind.TEXT, ("undertecknarens roll",)),
+    Field(
+        "declaration",
+        Section.DECLARATION,
+        Kind.DECLARATION,
+        ("intyget", "intyg", "vardegrund", "vardegrunden", "demokrativillkor"),
+    ),
+)
+FIELD_BY_ID = {f.id: f for f in FIELDS}
+
+SUMMARY = "summary"
+CONSENT = "consent"
+DOC_PREFIX = "doc"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: a field, a part of one document's details, the summary or the consent."""
+
+    id: str
+    section: Section
+    kind: Kind
+    optional: bool = False
+    document_id: str | None = None
+
+
+def doc_step_id(document_id: str, part: str) -> str:
+    return f"{DOC_PREFIX}:{document_id}:{part}"
+
+
+def _field_step(field: Field, profile: Profile) -> Step:
+    return Step(field.id, field.section, field.kind, optional=field.id in profile.intake_optional)
+
+
+def _document_steps(profile: Profile, state: IntakeState) -> list[Step]:
+    steps: list[Step] = []
+    for document in profile.documents:
+        detail = state.documents.get(document.id, {})
+
+        def step(part: str, kind: Kind, optional: bool = False, _id: str = document.id) -> Step:
+            return Step(doc_step_id(_id, part), Section.DOCUMENTS, kind, optional, _id)
+
+        steps.append(step("status", Kind.DOC_STATUS))
+        status = detail.get("status")
+        if status == "finns":
+            steps.append(step("year", Kind.DOC_YEAR))
+        if status in ("finns", "kommer_senare"):
+            steps.append(step("delivery", Kind.DOC_DELIVERY))
+            if detail.get("delivery") == "lank":
+                steps.append(step("link", Kind.DOC_LINK, optional=True))
+    return steps
+
+
+def all_steps(profile: Profile, state: IntakeState) -> list[Step]:
+    """Every question for this intake, in the order they are asked."""
+    by_section = {
+        section: [_field_step(f, profile) for f in FIELDS if f.section is section]
+        for section in Section
+    }
+    return [
+        *by_section[Section.ORGANISATION],
+        *by_section[Section.CONTACT],
+        *by_section[Section.INITIATIVE],
+        *_document_steps(profile, state),
+        *by_section[Section.DECLARATION],
+        Step(SUMMARY, Section.SUMMARY, Kind.SUMMARY),
+        Step(CONSENT, Section.SUMMARY, Kind.CONSENT),
+    ]
+
+
+def step_by_id(profile: Profile, state: IntakeState, step_id: str) -> Step | None:
+    return next((s for s in all_steps(profile, state) if s.id == step_id), None)
+
+
+def next_step(profile: Profile, state: IntakeState) -> Step | None:
+    """The question to ask now: a field the user asked to change, else the first unanswered."""
+    steps = all_steps(profile, state)
+    if state.override:
+        wanted = next((s for s in steps if s.id == state.override), None)
+        if wanted is not None:
+            return wanted
+    return next((s for s in steps if not state.is_answered(s.id)), None)
+
+
+def section_number(section: Section) -> int:
+    return SECTION_ORDER.index(section) + 1

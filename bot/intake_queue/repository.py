@@ -1,0 +1,293 @@
+"""Operations on the intake queue: submit (idempotent), list, show, claim, move, report.
+
+Every status change and claim is written to iop_status_history in the same transaction as the
+change itself, so the history can never disagree with the case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.intake_queue import migrate
+from bot.intake_queue.database import make_engine
+from bot.intake_queue.models import initiatives, status_history
+from bot.intake_queue.statuses import Status, check_transition
+from bot.intake_queue.transcripts import stored_events_transcript
+
+SYSTEM_ACTOR = "IOP-lotsen"
+_SUBMIT_ATTEMPTS = 8
+
+
+class CaseNotFound(LookupError):
+    """No initiative with that reference; the message is shown to the caseworker as is."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    reference: str
+    created: bool  # False when this intake had already been submitted
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    reference: str
+    organisation: str
+    status: Status
+    assigned_to: str | None
+    submitted_at: datetime
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def format_reference(year: int, sequence: int) -> str:
+    return f"IOP-{year}-{sequence:04d}"
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes; everything we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class IntakeQueue:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, upgrade: bool = True) -> IntakeQueue:
+        """Connect, and bring the schema up to date unless the operator manages migrations."""
+        engine = make_engine(url)
+        if upgrade:
+            migrate.upgrade(engine)
+        return cls(engine)
+
+    # -- the chat side ---------------------------------------------------------------------------
+
+    def find_by_key(self, intake_key: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(initiatives.c.reference).where(initiatives.c.intake_key == intake_key)
+            ).scalar_one_or_none()
+
+    def submit(
+        self,
+        intake_key: str,
+        build_record: Callable[[str, str], dict[str, Any]],
+        transcript: list[dict[str, str]],
+        submitted_at: datetime | None = None,
+    ) -> Submission:
+        """Store a new initiative once. A second call with the same key returns the first one.
+
+        `build_record(reference, submitted_at_iso)` makes the validated record once the
+        reference is known. The per-year sequence is taken as max + 1 and protected by a unique
+        constraint: two submissions racing for one number make one of them try the next.
+        """
+        existing = self.find_by_key(intake_key)
+        if existing:
+            return Submission(existing, created=False)
+        moment = submitted_at or now_utc()
+        for _ in range(_SUBMIT_ATTEMPTS):
+            try:
+                with self.engine.begin() as connection:
+                    reference = self._insert(
+                        connection, intake_key, build_record, transcript, moment
+                    )
+                return Submission(reference, created=True)
+            except IntegrityError:
+                existing = self.find_by_key(intake_key)
+                if existing:  # the same intake won a race (a double click)
+                    return Submission(existing, created=False)
+        raise RuntimeError("Could not allocate a reference number; try again.")
+
+    def _insert(
+        self,
+        connection: Connection,
+        intake_key: str,
+        build_record: Callable[[str, str], dict[str, Any]],
+        transcript: list[dict[str, str]],
+        moment: datetime,
+    ) -> str:
+        year = moment.year
+        last = connection.execute(
+            select(func.max(initiatives.c.sequence)).where(initiatives.c.year == year)
+        ).scalar()
+        sequence = (last or 0) + 1
+        reference = format_reference(year, sequence)
+        record = build_record(reference, moment.isoformat())
+        result = connection.execute(
+            initiatives.insert().values(
+                reference=reference,
+                year=year,
+                sequence=sequence,
+                intake_key=intake_key,
+                kommun_id=record["kommun"]["id"],
+                conversation_id=record["conversation_id"],
+                organisation_name=record["organisation"]["name"],
+                status=Status.INKOMMEN.value,
+                assigned_to=None,
+                submitted_at=moment,
+                updated_at=moment,
+                record=json.dumps(record, ensure_ascii=False),
+                transcript=json.dumps(transcript, ensure_ascii=False),
+            )
+        )
+        connection.execute(
+            status_history.insert().values(
+                initiative_id=result.inserted_primary_key[0],
+                from_status=None,
+                to_status=Status.INKOMMEN.value,
+                actor=SYSTEM_ACTOR,
+                at=moment,
+                note="Inlämnad via chatten",
+            )
+        )
+        return reference
+
+    # -- the caseworker side ---------------------------------------------------------------------
+
+    def list_cases(
+        self,
+        status: Status | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[CaseSummary]:
+        """Newest first; `until` is inclusive (the whole day)."""
+        query = select(initiatives).order_by(initiatives.c.submitted_at.desc())
+        if status is not None:
+            query = query.where(initiatives.c.status == status.value)
+        if since is not None:
+            query = query.where(initiatives.c.submitted_at >= _start_of(since))
+        if until is not None:
+            query = query.where(initiatives.c.submitted_at < _start_of(until, plus_days=1))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            CaseSummary(
+                reference=row.reference,
+                organisation=row.organisation_name,
+                status=Status(row.status),
+                assigned_to=row.assigned_to,
+                submitted_at=_aware(row.submitted_at),
+            )
+            for row in rows
+        ]
+
+    def get(self, reference: str) -> dict[str, Any]:
+        """The full record as exported: current status, assignee, history and transcript."""
+        with self.engine.connect() as connection:
+            row = self._row(connection, reference)
+            history = connection.execute(
+                select(status_history)
+                .where(status_history.c.initiative_id == row.id)
+                .order_by(status_history.c.id)
+            ).all()
+            transcript = stored_events_transcript(connection, row.conversation_id)
+        record = json.loads(row.record)
+        record["status"] = row.status
+        record["assigned_to"] = row.assigned_to
+        record["status_history"] = [
+            {
+                "from_status": h.from_status,
+                "to_status": h.to_status,
+                "actor": h.actor,
+                "at": _aware(h.at).isoformat(),
+                "note": h.note,
+            }
+            for h in history
+        ]
+        record["transcript"] = transcript or json.loads(row.transcript)
+        return record
+
+    def claim(self, reference: str, actor: str, note: str | None = None) -> None:
+        """Take the case. The status stays; the history records who took it and when."""
+        with self.engine.begin() as connection:
+            row = self._row(connection, reference)
+            moment = now_utc()
+            connection.execute(
+                initiatives.update()
+                .where(initiatives.c.id == row.id)
+                .values(assigned_to=actor, updated_at=moment)
+            )
+            self._log(
+                connection,
+                row.id,
+                row.status,
+                row.status,
+                actor,
+                moment,
+                note or f"Handläggs av {actor}",
+            )
+
+    def set_status(self, reference: str, new: Status, actor: str, note: str | None) -> Status:
+        """Move the case along the arbetsgång; returns the previous status."""
+        with self.engine.begin() as connection:
+            row = self._row(connection, reference, for_update=True)
+            current = Status(row.status)
+            check_transition(current, new)
+            moment = now_utc()
+            connection.execute(
+                initiatives.update()
+                .where(initiatives.c.id == row.id)
+                .values(status=new.value, updated_at=moment)
+            )
+            self._log(connection, row.id, current.value, new.value, actor, moment, note)
+        return current
+
+    def yearly_counts(self) -> dict[int, dict[Status, int]]:
+        """Initiatives per year (of submission) and current status, for the yearly follow-up."""
+        query = select(initiatives.c.year, initiatives.c.status, func.count()).group_by(
+            initiatives.c.year, initiatives.c.status
+        )
+        counts: dict[int, dict[Status, int]] = {}
+        with self.engine.connect() as connection:
+            for year, status, count in connection.execute(query):
+                counts.setdefault(year, {s: 0 for s in Status})[Status(status)] = count
+        return dict(sorted(counts.items()))
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(connection: Connection, reference: str, for_update: bool = False) -> Any:
+        query = select(initiatives).where(initiatives.c.reference == reference.strip().upper())
+        if for_update and connection.dialect.name != "sqlite":
+            query = query.with_for_update()
+        row = connection.execute(query).first()
+        if row is None:
+            raise CaseNotFound(f"Inget ärende med referensen {reference}.")
+        return row
+
+    @staticmethod
+    def _log(
+        connection: Connection,
+        initiative_id: int,
+        from_status: str | None,
+        to_status: str,
+        actor: str,
+        moment: datetime,
+        note: str | None,
+    ) -> None:
+        connection.execute(
+            status_history.insert().values(
+                initiative_id=initiative_id,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                at=moment,
+                note=note,
+            )
+        )
+
+
+def _start_of(day: date, plus_days: int = 0) -> datetime:
+    from datetime import timedelta
+
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(days=plus_days)

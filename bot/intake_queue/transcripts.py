@@ -1,0 +1,58 @@
+"""The conversation behind an initiative, as the caseworker reads it: who said what, and when.
+
+Rasa's SQLTrackerStore keeps every event in the same database (table `events`), so the export
+shows the whole conversation, including what was said after submitting. When the events are not
+there (another tracker store, or removed after the retention period) the copy taken at submission
+is used. Personal identity numbers are masked either way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from bot.privacy import mask_personal_numbers
+
+RASA_EVENTS_TABLE = "events"
+
+
+def transcript_entry(sender: str, message: str, timestamp: float | None) -> dict[str, str]:
+    moment = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
+    return {
+        "at": moment.isoformat(timespec="seconds"),
+        "sender": sender,
+        "text": mask_personal_numbers(message),
+    }
+
+
+def from_events(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """User and bot messages out of Rasa events (dicts as the tracker store saves them)."""
+    entries = []
+    for event in events:
+        kind = event.get("event")
+        message = event.get("text")
+        if kind in ("user", "bot") and message:
+            if kind == "user" and message.startswith("/"):
+                # A button press: show the button's intent rather than the payload syntax.
+                message = f"[knapp] {message.lstrip('/').split('{')[0]}"
+            entries.append(transcript_entry(kind, message, event.get("timestamp")))
+    return entries
+
+
+def stored_events_transcript(connection: Connection, conversation_id: str) -> list[dict] | None:
+    """The full transcript from Rasa's events table, or None when that table is not here."""
+    if RASA_EVENTS_TABLE not in inspect(connection).get_table_names():
+        return None
+    rows = connection.execute(
+        text(
+            "SELECT data FROM events WHERE sender_id = :sender "
+            "AND type_name IN ('user', 'bot') ORDER BY id"
+        ),
+        {"sender": conversation_id},
+    )
+    events = [json.loads(row.data) for row in rows]
+    return from_events(events) if events else None

@@ -1,0 +1,170 @@
+"""The initiative record: what the kommun receives, built from one finished intake.
+
+Independent of Rasa and of the database. The JSON Schema in bot/schemas is the contract with the
+kommun's registration (diarium); every record is validated against it before it is stored and
+again when it is exported.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from bot.assessment import Answer, assess
+from bot.intake.choices import CONTRIBUTION_KINDS, mentioned
+from bot.intake.state import IntakeState
+from bot.profile import Profile
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schemas" / f"initiative-record.v{SCHEMA_VERSION}.json"
+INITIAL_STATUS = "inkommen"
+
+
+class RecordError(ValueError):
+    """A record that does not match the schema; the message lists every problem by path."""
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def problems(record: dict[str, Any]) -> list[str]:
+    validator = Draft202012Validator(schema(), format_checker=FormatChecker())
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(record)'}: {error.message}"
+        for error in sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+    ]
+
+
+def validate_record(record: dict[str, Any]) -> dict[str, Any]:
+    found = problems(record)
+    if found:
+        raise RecordError("Initiative record is invalid:\n  - " + "\n  - ".join(found))
+    return record
+
+
+def missing_for_submission(profile: Profile, state: IntakeState) -> list[str]:
+    """Required values still missing; a record is only built when this is empty."""
+    required = [
+        "org_name",
+        "org_number",
+        "org_legal_form",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "challenge",
+        "purpose",
+        "target_group",
+        "contribution",
+    ]
+    missing = [key for key in required if not state.values.get(key)]
+    missing += [f"doc:{d.id}" for d in profile.documents if d.id not in state.documents]
+    if not state.declaration:
+        missing.append("declaration")
+    if not (state.consent and state.consent.get("given")):
+        missing.append("consent")
+    return missing
+
+
+def build_record(
+    profile: Profile,
+    state: IntakeState,
+    checklist_answers: dict[str, Answer],
+    conversation_id: str,
+    reference: str,
+    submitted_at: str,
+) -> dict[str, Any]:
+    """Assemble and validate the record; raises RecordError if anything required is missing."""
+    missing = missing_for_submission(profile, state)
+    if missing:
+        raise RecordError(f"Intake is not complete: {', '.join(missing)}")
+    values = state.values
+    documents = [_document(profile, d.id, state.documents.get(d.id, {})) for d in profile.documents]
+    record = {
+        "schema_version": SCHEMA_VERSION,
+        "reference": reference,
+        "intake_key": state.key,
+        "kommun": {"id": profile.id, "name": profile.kommun.name},
+        "profile_version": profile.version,
+        "created_at": state.started_at,
+        "submitted_at": submitted_at,
+        "conversation_id": conversation_id,
+        "status": INITIAL_STATUS,
+        "assigned_to": None,
+        "checklist": {
+            "source": profile.checklist_source,
+            "verdict": assess(profile.criteria, checklist_answers).outcome.value,
+            "answers": [
+                {
+                    "criterion_id": c.id,
+                    "statement": c.statement,
+                    "answer": checklist_answers[c.id].value if c.id in checklist_answers else None,
+                }
+                for c in profile.criteria
+            ],
+        },
+        "organisation": {
+            "name": values["org_name"],
+            "orgnr": values["org_number"],
+            "legal_form": values["org_legal_form"],
+            "member_count": values.get("org_members"),
+            "website": values.get("org_website"),
+        },
+        "contact": {
+            "name": values["contact_name"],
+            "role": values.get("contact_role"),
+            "email": values["contact_email"],
+            "phone": values["contact_phone"],
+        },
+        "initiative": {
+            "challenge": values["challenge"],
+            "purpose": values["purpose"],
+            "target_group": values["target_group"],
+            "goals": values.get("goals"),
+            "contribution": values["contribution"],
+            "contribution_kinds": mentioned(values["contribution"], CONTRIBUTION_KINDS),
+            "ask_of_kommun": values.get("ask_of_kommun"),
+            "wished_start": values.get("wished_start"),
+            "duration": values.get("duration"),
+            "concerned_units": values.get("concerned_units"),
+        },
+        "documents": documents,
+        "missing_documents": [d["id"] for d in documents if d["status"] != "finns"],
+        "declaration": _declaration(state),
+        "consent": state.consent,
+    }
+    return validate_record(record)
+
+
+def _document(profile: Profile, document_id: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """Only the details that belong to the final status are kept (a year only if it exists)."""
+    status = detail.get("status", "saknas")
+    delivers = status in ("finns", "kommer_senare")
+    return {
+        "id": document_id,
+        "name": profile.document(document_id).name,
+        "status": status,
+        "year": detail.get("year") if status == "finns" else None,
+        "delivery": detail.get("delivery") if delivers else None,
+        "link": detail.get("link") if delivers and detail.get("delivery") == "lank" else None,
+    }
+
+
+def _declaration(state: IntakeState) -> dict[str, Any]:
+    declaration = dict(state.declaration or {})
+    signed = declaration.get("status") == "signed"
+    declaration["signatory"] = (
+        {
+            "name": state.values.get("signatory_name") or state.values["contact_name"],
+            "role": state.values.get("signatory_role"),
+            "organisation": state.values["org_name"],
+        }
+        if signed
+        else None
+    )
+    return declaration
