@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,8 +20,9 @@ from actions.conversation import (
 )
 from bot.answers import parse_answer, parse_question_number
 from bot.assessment import Answer, Outcome, assess, next_unanswered
+from bot.intake.state import IntakeState
 from bot.names import Action as ActionName
-from bot.names import Response, Slot
+from bot.names import Form, Response, Slot
 from bot.profile import Criterion, Profile, active_profile
 
 # After this many unreadable replies in a row the bot offers a person instead of asking again.
@@ -47,16 +48,34 @@ class ActionStartChecklist(Action):
     ) -> list[EventType]:
         profile = active_profile()
         answers = checklist_answers(tracker)
-        unfinished = next_unanswered(profile.criteria, answers)
-        if answers and unfinished is not None:
-            dispatcher.utter_message(response=Response.CHECKLIST_RESUME)
-            return [SlotSet(Slot.CHECKLIST_CURRENT, unfinished.id)]
-        dispatcher.utter_message(response=Response.CHECKLIST_INTRO, total=len(profile.criteria))
-        return [
-            SlotSet(Slot.CHECKLIST_ANSWERS, {}),
-            SlotSet(Slot.CHECKLIST_CURRENT, profile.criteria[0].id),
-            SlotSet(Slot.CHECKLIST_MISSES, 0),
-        ]
+        if intake_in_progress(tracker) and next_unanswered(profile.criteria, answers) is None:
+            # "Fortsätt" after pausing the intake: go back to the intake, not the checklist.
+            dispatcher.utter_message(response=Response.INTAKE_RESUME)
+            return [FollowupAction(Form.INTAKE)]
+        return start_or_resume_checklist(dispatcher, tracker)
+
+
+def intake_in_progress(tracker: Tracker) -> bool:
+    state = IntakeState.from_slot(tracker.get_slot(Slot.INTAKE))
+    return state is not None and not state.submitted
+
+
+def start_or_resume_checklist(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Resume an unfinished checklist where the user left it, otherwise start from question 1."""
+    profile = active_profile()
+    answers = checklist_answers(tracker)
+    unfinished = next_unanswered(profile.criteria, answers)
+    if answers and unfinished is not None:
+        dispatcher.utter_message(response=Response.CHECKLIST_RESUME)
+        return [SlotSet(Slot.CHECKLIST_CURRENT, unfinished.id)]
+    dispatcher.utter_message(response=Response.CHECKLIST_INTRO, total=len(profile.criteria))
+    return [
+        SlotSet(Slot.CHECKLIST_ANSWERS, {}),
+        SlotSet(Slot.CHECKLIST_CURRENT, profile.criteria[0].id),
+        SlotSet(Slot.CHECKLIST_MISSES, 0),
+    ]
 
 
 class ActionAskChecklistAnswer(Action):
@@ -232,5 +251,8 @@ class ActionChecklistVerdict(Action):
             dispatcher.utter_message(
                 response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
             )
-        dispatcher.utter_message(response=Response.VERDICT_OPTIONS)
+        if result.outcome in (Outcome.FITS, Outcome.MAY_FIT):
+            dispatcher.utter_message(response=Response.VERDICT_OFFER_INTAKE)
+        else:
+            dispatcher.utter_message(response=Response.VERDICT_OPTIONS)
         return [SlotSet(Slot.CHECKLIST_CURRENT, None)]

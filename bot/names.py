@@ -31,6 +31,7 @@ class Intent:
     ASK_EXAMPLES = "ask_examples"
     ASK_PRIVACY = "ask_privacy"
     START_CHECK = "start_check"
+    START_INTAKE = "start_intake"
     CHANGE_ANSWER = "change_answer"
     REQUEST_HUMAN = "request_human"
     INFORM = "inform"
@@ -60,11 +61,14 @@ class Slot:
     CHECKLIST_CURRENT = "checklist_current"
     CHECKLIST_MISSES = "checklist_misses"
     FAQ_TOPIC = "faq_topic"
+    INTAKE = "intake"
+    INTAKE_ANSWER = "intake_answer"
     REQUESTED_SLOT = "requested_slot"
 
 
 class Form:
     CHECKLIST = "checklist_form"
+    INTAKE = "intake_form"
 
 
 class Action:
@@ -79,6 +83,10 @@ class Action:
     ANSWER_MORE = "action_answer_more"
     REQUEST_HUMAN = "action_request_human"
     FALLBACK = "action_fallback"
+    START_INTAKE = "action_start_intake"
+    ASK_INTAKE_ANSWER = "action_ask_intake_answer"
+    VALIDATE_INTAKE = "validate_intake_form"
+    SUBMIT_INTAKE = "action_submit_intake"
 
 
 class Response:
@@ -106,13 +114,134 @@ class Response:
     HUMAN_CONTACT_PAUSED = "utter_human_contact_checklist_paused"
     DEFAULT = "utter_default"
     DEFAULT_OFFER_HUMAN = "utter_default_offer_human"
+    IAMABOT = "utter_iamabot"
+    VERDICT_OFFER_INTAKE = "utter_verdict_offer_intake"
+    INTAKE_INTRO = "utter_intake_intro"
+    INTAKE_RESUME = "utter_intake_resume"
+    INTAKE_NEEDS_CHECKLIST = "utter_intake_needs_checklist"
+    INTAKE_DOES_NOT_FIT = "utter_intake_does_not_fit"
+    INTAKE_ALREADY_SUBMITTED = "utter_intake_already_submitted"
+    INTAKE_SKIPPED = "utter_intake_skipped"
+    INTAKE_CORRECTING = "utter_intake_correcting"
+    INTAKE_WHICH_FIELD = "utter_intake_which_field"
+    INTAKE_SUMMARY = "utter_intake_summary"
+    INTAKE_DECLARATION_TEXT = "utter_intake_declaration_text"
+    INTAKE_DECLARATION_REFUSED = "utter_intake_declaration_refused"
+    INTAKE_DOC_WHY = "utter_intake_doc_why"
+    INTAKE_HELP_GENERIC = "utter_intake_help_generic"
+    INTAKE_NO_CONSENT = "utter_intake_no_consent"
+    INTAKE_SUBMITTED = "utter_intake_submitted"
+    INTAKE_SUBMITTED_MISSING = "utter_intake_submitted_missing"
+    INTAKE_SUBMITTED_NOT_SIGNED = "utter_intake_submitted_not_signed"
+    INTAKE_SUBMIT_FAILED = "utter_intake_submit_failed"
+    INTAKE_INCOMPLETE = "utter_intake_incomplete"
+
+    # One question per intake field or document detail: utter_intake_q_<key>.
+    INTAKE_QUESTION_KEYS = (
+        "org_name",
+        "org_number",
+        "org_legal_form",
+        "org_members",
+        "org_website",
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "contact_phone",
+        "challenge",
+        "purpose",
+        "target_group",
+        "goals",
+        "contribution",
+        "ask_of_kommun",
+        "wished_start",
+        "duration",
+        "concerned_units",
+        "doc_status",
+        "doc_year",
+        "doc_delivery",
+        "doc_link",
+        "signatory_name",
+        "signatory_role",
+        "declaration",
+        "summary",
+        "consent",
+    )
+    # A section heading when the intake moves on: utter_intake_section_<section>.
+    INTAKE_SECTIONS = ("organisation", "contact", "initiative", "documents", "declaration")
+    # Why an answer was not accepted: utter_intake_invalid_<kind>_<reason>, else _<reason>.
+    INTAKE_INVALID_KEYS = (
+        "orgnr_format",
+        "orgnr_checksum",
+        "orgnr_personnummer",
+        "legal_form_unknown_choice",
+        "count_format",
+        "count_too_large",
+        "url_format",
+        "email_format",
+        "phone_format",
+        "phone_invalid",
+        "doc_status_unknown_choice",
+        "doc_year_format",
+        "doc_year_in_future",
+        "doc_delivery_unknown_choice",
+        "doc_link_format",
+        "yes_or_no",
+        "too_short",
+        "too_long",
+        "unreadable",
+        "required",
+    )
+    # Extra help on "vad menas?": utter_intake_help_<key>; other fields get the generic help.
+    INTAKE_HELP_KEYS = (
+        "org_number",
+        "org_legal_form",
+        "challenge",
+        "purpose",
+        "target_group",
+        "goals",
+        "contribution",
+        "ask_of_kommun",
+        "concerned_units",
+        "signatory_name",
+        "declaration",
+        "consent",
+        "summary",
+    )
 
     @classmethod
     def used_by_actions(cls) -> set[str]:
         """Every response a custom action sends (rules and stories never name these)."""
         constants = names_in(cls)
         knowledge = {f(topic) for topic in Intent.KNOWLEDGE for f in (cls.answer, cls.more)}
-        return constants | knowledge
+        intake = (
+            {f"utter_intake_q_{key}" for key in cls.INTAKE_QUESTION_KEYS}
+            | {f"utter_intake_section_{key}" for key in cls.INTAKE_SECTIONS}
+            | {f"utter_intake_invalid_{key}" for key in cls.INTAKE_INVALID_KEYS}
+            | {f"utter_intake_help_{key}" for key in cls.INTAKE_HELP_KEYS}
+        )
+        return constants | knowledge | intake
+
+    @classmethod
+    def intake_question(cls, key: str) -> str:
+        return f"utter_intake_q_{key}"
+
+    @classmethod
+    def intake_section(cls, section: str) -> str:
+        return f"utter_intake_section_{section}"
+
+    @classmethod
+    def intake_invalid(cls, kind: str, reason: str) -> str:
+        specific = f"{kind}_{reason}"
+        key = specific if specific in cls.INTAKE_INVALID_KEYS else reason
+        if key not in cls.INTAKE_INVALID_KEYS:
+            key = "unreadable"
+        return f"utter_intake_invalid_{key}"
+
+    @classmethod
+    def intake_help(cls, key: str) -> str:
+        if key in cls.INTAKE_HELP_KEYS:
+            return f"utter_intake_help_{key}"
+        return cls.INTAKE_HELP_GENERIC
 
     @staticmethod
     def answer(topic: str) -> str:

@@ -11,6 +11,12 @@ LOGS="$BUILD/logs"
 mkdir -p "$LOGS"
 cd "$PROJECT_ROOT"
 
+# One database for the intake queue and the conversations: DATABASE_URL, or var/iop-lotsen.db.
+say "Preparing the database ($("$VENV/bin/python" -c 'from bot.intake_queue.database import database_url, describe; print(describe(database_url()))'))"
+"$VENV/bin/iop-handlaggare" db upgrade
+"$VENV/bin/python" scripts/write_endpoints.py "$BUILD/endpoints.yml" \
+  --actions-url "http://127.0.0.1:$ACTIONS_PORT/webhook"
+
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -20,7 +26,7 @@ say "Starting the action server on port $ACTIONS_PORT"
 pids+=($!)
 say "Starting the Rasa server on 127.0.0.1:$RASA_PORT"
 "$VENV/bin/rasa" run --model models/iop-lotsen.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "http://localhost:$WEB_PORT" \
+  --endpoints "$BUILD/endpoints.yml" --credentials credentials.yml --cors "http://localhost:$WEB_PORT" \
   --cors "http://127.0.0.1:$WEB_PORT" >"$LOGS/rasa.log" 2>&1 &
 pids+=($!)
 "$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" \

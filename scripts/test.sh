@@ -4,6 +4,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
+# The integration and end-to-end tests start their own PostgreSQL server from Debian's packages.
+source "$PROJECT_ROOT/scripts/ensure_postgres.sh"
+ensure_postgres
 cd "$PROJECT_ROOT"
 
 say "Lint (ruff)"

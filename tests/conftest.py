@@ -17,3 +17,12 @@ def _fresh_profile_cache():
     active_profile.cache_clear()
     yield
     active_profile.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory) -> str:
+    """One real PostgreSQL server for the whole run (Debian's packages, started here)."""
+    from tests.postgres import running_postgres
+
+    with running_postgres(tmp_path_factory.mktemp("postgres")) as url:
+        yield url

@@ -26,7 +26,7 @@ FIELD_REPLIES: dict[str, str] = {
     "contact_email": "Anna.Berg@Gemenskapmora.SE",
     "contact_phone": "070-123 45 67",
     "challenge": "Många äldre i Östnor och Färnäs är ensamma och träffar ingen på veckorna.",
-    "purpose": "Att äldre ska få sällskap och ett sammanhang, något kommunens hemtjänst inte hinner.",
+    "purpose": "Att äldre ska få sällskap, något kommunens hemtjänst inte hinner.",
     "target_group": "Äldre över 75 som bor själva",
     "goals": "Hälften av deltagarna träffar någon varje vecka efter ett år.",
     "contribution": "Ideell tid, ungefär 20 timmar i veckan, och våra egna lokaler.",

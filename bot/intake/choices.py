@@ -55,9 +55,24 @@ DOCUMENT_STATUSES: tuple[Choice, ...] = (
 )
 
 DELIVERY_METHODS: tuple[Choice, ...] = (
-    Choice("e-post", "E-post", ("e-post", "epost", "mejl", "mail", "mejla", "maila", "e-mail")),
+    Choice(
+        "e-post",
+        "E-post",
+        (
+            "e-post",
+            "epost",
+            "mejl",
+            "mail",
+            "mejla",
+            "maila",
+            "mejlar",
+            "mailar",
+            "e-mail",
+            "e-postar",
+        ),
+    ),
     Choice("lank", "Länk", ("lank", "lanken", "url", "webben", "hemsidan", "http", "www")),
-    Choice("post", "Post", ("post", "brev", "posten", "papper", "vanlig post")),
+    Choice("post", "Post", ("post", "brev", "posten", "papper", "vanlig post", "postar")),
 )
 
 CONTRIBUTION_KINDS: tuple[Choice, ...] = (

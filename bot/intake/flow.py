@@ -33,6 +33,12 @@ _CHANGE_VERB = re.compile(
     re.IGNORECASE,
 )
 _CONSENT_ALIASES = ("samtycket", "samtycke")
+# "Ändra e-post" is a command; "Ändra synen på äldre i målgruppen" is an answer.
+MAX_COMMAND_WORDS = 6
+
+
+def is_change_command(text: str) -> bool:
+    return bool(_CHANGE_VERB.match(text.strip())) and len(text.split()) <= MAX_COMMAND_WORDS
 
 
 class Result(str, Enum):
@@ -71,8 +77,9 @@ def correction_target(
     profile: Profile, state: IntakeState, text: str, at_summary: bool
 ) -> str | None:
     """The step a message like "ändra e-post" asks to change (at the summary "e-post" is enough)."""
-    has_verb = bool(_CHANGE_VERB.match(text.strip()))
-    if not has_verb and not at_summary:
+    if len(text.split()) > MAX_COMMAND_WORDS:
+        return None
+    if not is_change_command(text) and not at_summary:
         return None
     words = " " + " ".join(fold_diacritics(_CHANGE_VERB.sub("", text.strip())).split()) + " "
     candidates: list[tuple[str, str]] = []  # (alias, step id)
@@ -96,7 +103,7 @@ def apply_reply(profile: Profile, state: IntakeState, step: Step, reply: Reply) 
     if target is not None and target != step.id:
         _start_correction(state, target)
         return Outcome(Result.CORRECTING, target=target)
-    if at_summary and (_CHANGE_VERB.match(reply.text.strip()) or reply.intent == "change_answer"):
+    if is_change_command(reply.text) or (at_summary and reply.intent == "change_answer"):
         return Outcome(Result.WHICH_FIELD)
     try:
         value = parse(step, reply)
@@ -113,6 +120,8 @@ def apply_reply(profile: Profile, state: IntakeState, step: Step, reply: Reply) 
 
 def _start_correction(state: IntakeState, target: str) -> None:
     state.override = target
+    if target == "declaration":
+        state.declaration_shown = False
     # After any change the user sees the summary again and confirms it once more.
     state.unmark(SUMMARY)
     state.unmark(CONSENT)

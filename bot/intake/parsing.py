@@ -47,6 +47,8 @@ _COUNT = re.compile(r"\d[\d\s]*")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 
+_PAYLOAD_WORDS = {"affirm": "ja", "deny": "nej", "unsure": "hoppa över"}
+
 MAX_TEXT = 200
 MAX_LONG_TEXT = 2000
 
@@ -60,7 +62,11 @@ class Reply:
 
     @property
     def clean(self) -> str:
-        return " ".join(self.text.split()).strip()
+        text = " ".join(self.text.split()).strip()
+        if text.startswith("/"):
+            # A button payload such as /affirm: read it as the words it stands for.
+            return _PAYLOAD_WORDS.get(self.intent or "", text)
+        return text
 
     @property
     def folded(self) -> str:
@@ -90,8 +96,10 @@ def parse(step: Step, reply: Reply, today: date | None = None) -> Any:
     if reply.clean.startswith("/"):
         # A button payload for another question; never store it as an answer.
         raise InvalidValue("unreadable")
-    if step.optional and reply.wants_to_skip() and step.kind is not Kind.DOC_STATUS:
-        return SKIP
+    if reply.wants_to_skip() and step.kind in _SKIPPABLE_KINDS:
+        if step.optional:
+            return SKIP
+        raise InvalidValue("required")
     parser = _PARSERS[step.kind]
     return parser(reply, today or date.today())
 
@@ -206,6 +214,21 @@ def _yes_no(reply: Reply, _today: date) -> bool:
         raise InvalidValue("yes_or_no")
     return value
 
+
+# Kinds where "hoppa över" means skipping; elsewhere "nej" or "vet inte" is a real answer.
+_SKIPPABLE_KINDS = frozenset(
+    {
+        Kind.TEXT,
+        Kind.LONG_TEXT,
+        Kind.ORGNR,
+        Kind.COUNT,
+        Kind.URL,
+        Kind.EMAIL,
+        Kind.PHONE,
+        Kind.DOC_LINK,
+        Kind.LEGAL_FORM,
+    }
+)
 
 _PARSERS = {
     Kind.TEXT: _text,

@@ -30,6 +30,11 @@ class IntakeState:
     # A step the user asked to change; asked next, then the intake carries on where it was.
     override: str | None = None
     reference: str | None = None
+    # Sections whose heading has been shown, and whether the declaration's text has been shown.
+    announced: list[str] = field(default_factory=list)
+    declaration_shown: bool = False
+    # Unreadable replies in a row; after two the bot offers a caseworker.
+    misses: int = 0
 
     @classmethod
     def from_slot(cls, raw: Any) -> IntakeState | None:

@@ -46,3 +46,22 @@ def make_engine(url: str | None = None) -> Engine:
 def describe(url: str) -> str:
     """The URL without its password, for messages to an operator."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def tracker_store_config(url: str) -> dict[str, object]:
+    """Rasa's SQLTrackerStore settings for the same database, so transcripts survive restarts."""
+    parsed = make_url(url)
+    config: dict[str, object] = {"type": "SQL", "dialect": parsed.drivername}
+    if parsed.get_backend_name() == "sqlite":
+        config["db"] = parsed.database
+        return config
+    config.update(
+        {
+            "url": parsed.host or "localhost",
+            "port": parsed.port or 5432,
+            "db": parsed.database,
+            "username": parsed.username,
+            "password": parsed.password,
+        }
+    )
+    return {k: v for k, v in config.items() if v is not None}

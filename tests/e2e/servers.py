@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+import yaml
 
 from tests.conftest import PROJECT_ROOT
 
@@ -66,6 +67,8 @@ class Stack:
     rasa_url: str
     actions_url: str
     endpoints: Path
+    database_url: str
+    actions: ActionServer
 
     def say(self, sender: str, message: str) -> list[dict]:
         """Send one user message over the REST channel and return the bot's messages."""
@@ -81,32 +84,73 @@ class Stack:
         return [m.get("text", "") for m in self.say(sender, message)]
 
 
+class ActionServer:
+    """The real action server on a fixed port, which a test may stop and start again."""
+
+    def __init__(self, workdir: Path, database_url: str, profile: str | None = None) -> None:
+        self.env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "DATABASE_URL": database_url}
+        if profile:
+            self.env["IOP_PROFILE"] = profile
+        self.port = free_port()
+        self.workdir = workdir
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.workdir / f"actions-{self.port}-{self.starts}.log"
+        args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions"]
+        self.process = start([*args, "--port", str(self.port)], log, self.env)
+        wait_until_up(f"{self.url}/health", self.process, log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def sqlite_url(workdir: Path) -> str:
+    return f"sqlite:///{workdir / 'iop-lotsen.db'}"
+
+
+def write_endpoints(workdir: Path, actions_url: str, database_url: str) -> Path:
+    from bot.intake_queue.database import tracker_store_config
+
+    endpoints = workdir / "endpoints.yml"
+    content = {
+        "action_endpoint": {"url": f"{actions_url}/webhook"},
+        "tracker_store": tracker_store_config(database_url),
+    }
+    endpoints.write_text(yaml.safe_dump(content), encoding="utf-8")
+    return endpoints
+
+
 @contextmanager
-def action_server(workdir: Path, profile: str | None = None) -> Iterator[tuple[str, Path]]:
-    """The real action server; yields its webhook URL and an endpoints file pointing at it."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    if profile:
-        env["IOP_PROFILE"] = profile
-    port = free_port()
-    log = workdir / f"actions-{port}.log"
-    process = start(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-        log,
-        env,
-    )
+def action_server(
+    workdir: Path, profile: str | None = None, database_url: str | None = None
+) -> Iterator[ActionServer]:
+    server = ActionServer(workdir, database_url or sqlite_url(workdir), profile)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/health", process, log)
-        endpoints = workdir / f"endpoints-{port}.yml"
-        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{port}/webhook\n")
-        yield f"http://127.0.0.1:{port}", endpoints
+        server.start()
+        yield server
     finally:
-        stop(process)
+        server.stop()
 
 
 @contextmanager
-def rasa_stack(workdir: Path, profile: str | None = None) -> Iterator[Stack]:
-    """Action server plus Rasa server with the trained model and the REST channel."""
-    with action_server(workdir, profile) as (actions_url, endpoints):
+def rasa_stack(
+    workdir: Path, profile: str | None = None, database_url: str | None = None
+) -> Iterator[Stack]:
+    """Action server plus Rasa server with the trained model, the REST channel and the
+    SQL tracker store in the same database as the intake queue (SQLite unless given)."""
+    database_url = database_url or sqlite_url(workdir)
+    with action_server(workdir, profile, database_url) as actions:
+        endpoints = write_endpoints(workdir, actions.url, database_url)
         port = free_port()
         log = workdir / f"rasa-{port}.log"
         process = start(
@@ -129,6 +173,6 @@ def rasa_stack(workdir: Path, profile: str | None = None) -> Iterator[Stack]:
         )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/", process, log)
-            yield Stack(f"http://127.0.0.1:{port}", actions_url, endpoints)
+            yield Stack(f"http://127.0.0.1:{port}", actions.url, endpoints, database_url, actions)
         finally:
             stop(process)

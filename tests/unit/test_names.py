@@ -23,3 +23,8 @@ def test_every_knowledge_intent_has_a_short_and_a_deeper_answer():
     for intent in Intent.KNOWLEDGE:
         assert Response.answer(intent) in DOMAIN["responses"]
         assert Response.more(intent) in DOMAIN["responses"]
+
+
+def test_every_intake_response_the_actions_may_send_exists():
+    missing = Response.used_by_actions() - set(DOMAIN["responses"])
+    assert missing == set()

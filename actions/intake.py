@@ -1,0 +1,321 @@
+"""The intake dialogue: one form, one question at a time, as many steps as the profile needs.
+
+Like the checklist, a single answer slot carries every reply; bot/intake decides what it means
+(an answer, a skip, a correction of another field) and this module only says it in Swedish.
+Questions asked in the middle ("varför frågar ni?") are answered here and the question repeated,
+so a free-text answer is never mistaken for a digression just because NLU filed it oddly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.checklist import start_or_resume_checklist
+from actions.conversation import checklist_answers, latest_intent, latest_text
+from actions.knowledge import profile_facts
+from actions.queue_access import intake_queue
+from bot.assessment import Outcome, assess
+from bot.intake.choices import DELIVERY_METHODS, DOCUMENT_STATUSES, LEGAL_FORMS, label_of
+from bot.intake.flow import Result, apply_reply, declaration_text
+from bot.intake.parsing import Reply
+from bot.intake.state import IntakeState
+from bot.intake.steps import FIELDS, SECTION_ORDER, Kind, Section, Step, next_step
+from bot.intake_queue.transcripts import from_events
+from bot.names import Action as ActionName
+from bot.names import Form, Intent, Response, Slot
+from bot.profile import Profile, active_profile
+from bot.record import build_record, missing_for_submission
+from bot.text import fold_diacritics
+
+logger = logging.getLogger(__name__)
+
+MISSES_BEFORE_OFFERING_HUMAN = 2
+_QUESTION_WORDS = ("vad", "hur", "vilka", "vilken", "vilket", "varfor", "nar", "vem", "maste")
+_NOT_GIVEN = "–"
+SKIP_BUTTON = {"title": "Hoppa över", "payload": "hoppa över"}
+
+
+def intake_state(tracker: Tracker) -> IntakeState | None:
+    return IntakeState.from_slot(tracker.get_slot(Slot.INTAKE))
+
+
+def question_key(step: Step) -> str:
+    return f"doc_{step.id.split(':')[2]}" if step.document_id else step.id
+
+
+def _looks_like_question(text: str) -> bool:
+    folded = fold_diacritics(text).strip()
+    return folded.endswith("?") or folded.split(" ", 1)[0] in _QUESTION_WORDS
+
+
+def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, step: Step) -> bool:
+    """Answer a question or button press that is not a reply to `step`; True if it was one."""
+    intent, text = latest_intent(tracker), latest_text(tracker)
+    pressed = text.strip().startswith("/")
+    if not (pressed or _looks_like_question(text)):
+        return False
+    profile = active_profile()
+    if intent in Intent.KNOWLEDGE:
+        dispatcher.utter_message(response=Response.answer(intent), **profile_facts(profile))
+    elif intent == Intent.EXPLAIN:
+        explain_step(dispatcher, profile, step)
+    elif intent == Intent.BOT_CHALLENGE:
+        dispatcher.utter_message(response=Response.IAMABOT)
+    else:
+        return False
+    return True
+
+
+def explain_step(dispatcher: CollectingDispatcher, profile: Profile, step: Step) -> None:
+    if step.document_id:
+        document = profile.document(step.document_id)
+        dispatcher.utter_message(
+            response=Response.INTAKE_DOC_WHY, document=document.name, why=document.why
+        )
+    else:
+        dispatcher.utter_message(response=Response.intake_help(step.id))
+
+
+class ActionStartIntake(Action):
+    """Starts or resumes the intake once the checklist says IOP can fit."""
+
+    def name(self) -> str:
+        return ActionName.START_INTAKE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        profile = active_profile()
+        state = intake_state(tracker)
+        if state and state.submitted:
+            dispatcher.utter_message(
+                response=Response.INTAKE_ALREADY_SUBMITTED, reference=state.reference
+            )
+            return []
+        verdict = assess(profile.criteria, checklist_answers(tracker)).outcome
+        if verdict is Outcome.INCOMPLETE:
+            dispatcher.utter_message(response=Response.INTAKE_NEEDS_CHECKLIST)
+            return [*start_or_resume_checklist(dispatcher, tracker), FollowupAction(Form.CHECKLIST)]
+        if verdict is Outcome.DOES_NOT_FIT:
+            dispatcher.utter_message(response=Response.INTAKE_DOES_NOT_FIT)
+            return []
+        if state is None:
+            state = IntakeState()
+            dispatcher.utter_message(response=Response.INTAKE_INTRO)
+        else:
+            if state.consent and not state.consent.get("given"):
+                # Coming back after saying no to the processing: ask that question again.
+                state.consent = None
+                state.unmark("consent")
+            dispatcher.utter_message(response=Response.INTAKE_RESUME)
+        return [SlotSet(Slot.INTAKE, state.to_slot()), FollowupAction(Form.INTAKE)]
+
+
+class ActionAskIntakeAnswer(Action):
+    """Asks the next intake question, with a heading when a new part begins."""
+
+    def name(self) -> str:
+        return ActionName.ASK_INTAKE_ANSWER
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        profile = active_profile()
+        state = intake_state(tracker)
+        step = next_step(profile, state) if state else None
+        if state is None or step is None:
+            return []
+        if step.section.value not in state.announced and step.section is not Section.SUMMARY:
+            state.announced.append(step.section.value)
+            dispatcher.utter_message(
+                response=Response.intake_section(step.section.value),
+                number=SECTION_ORDER.index(step.section) + 1,
+                total=len(SECTION_ORDER) - 1,
+            )
+        self._ask(dispatcher, profile, state, step)
+        return [SlotSet(Slot.INTAKE, state.to_slot())]
+
+    @staticmethod
+    def _ask(
+        dispatcher: CollectingDispatcher, profile: Profile, state: IntakeState, step: Step
+    ) -> None:
+        values: dict[str, Any] = {
+            "organisation": state.values.get("org_name") or "organisationen",
+            "contact_name": state.values.get("contact_name") or "",
+        }
+        if step.document_id:
+            document = profile.document(step.document_id)
+            values.update(
+                document=document.name,
+                number=[d.id for d in profile.documents].index(document.id) + 1,
+                total=len(profile.documents),
+            )
+        if step.kind is Kind.DECLARATION and not state.declaration_shown:
+            dispatcher.utter_message(
+                response=Response.INTAKE_DECLARATION_TEXT,
+                declaration_text=declaration_text(profile, state),
+                version=profile.value_declaration.version,
+            )
+            state.declaration_shown = True
+        if step.kind is Kind.SUMMARY:
+            dispatcher.utter_message(
+                response=Response.INTAKE_SUMMARY, **summary_values(profile, state)
+            )
+        buttons = [SKIP_BUTTON] if step.optional else []
+        dispatcher.utter_message(
+            response=Response.intake_question(question_key(step)), buttons=buttons, **values
+        )
+
+
+def summary_values(profile: Profile, state: IntakeState) -> dict[str, str]:
+    """Every collected value as readable text for the summary; skipped ones shown as '–'."""
+    values = {key: str(value) for key, value in state.values.items() if value not in (None, "")}
+    values["org_legal_form"] = label_of(state.values.get("org_legal_form"), LEGAL_FORMS)
+    lines = []
+    for document in profile.documents:
+        detail = state.documents.get(document.id, {})
+        status = detail.get("status")
+        parts = [label_of(status, DOCUMENT_STATUSES)]
+        if status == "finns" and detail.get("year"):
+            parts.append(detail["year"])
+        if status in ("finns", "kommer_senare") and detail.get("delivery"):
+            parts.append(label_of(detail["delivery"], DELIVERY_METHODS).lower())
+        lines.append(f"• {document.name}: {', '.join(parts)}")
+    declaration = state.declaration or {}
+    values["documents"] = "\n".join(lines)
+    values["declaration"] = {
+        "signed": f"intygat av {state.values.get('signatory_name') or ''}".strip(),
+        "refused": "inte intygat",
+    }.get(declaration.get("status", ""), _NOT_GIVEN)
+    keys = [
+        f.id
+        for f in FIELDS
+        if f.section in (Section.ORGANISATION, Section.CONTACT, Section.INITIATIVE)
+    ]
+    return {key: values.get(key, _NOT_GIVEN) for key in keys} | {
+        "documents": values["documents"],
+        "declaration": values["declaration"],
+    }
+
+
+class ValidateIntakeForm(FormValidationAction):
+    """Reads each reply with bot/intake and keeps the form open until every step is done."""
+
+    def name(self) -> str:
+        return ActionName.VALIDATE_INTAKE
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        state = intake_state(tracker)
+        if state is None or state.submitted or next_step(active_profile(), state) is None:
+            return []
+        return [Slot.INTAKE_ANSWER]
+
+    def validate_intake_answer(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        profile = active_profile()
+        state = intake_state(tracker)
+        step = next_step(profile, state) if state else None
+        if state is None or step is None:
+            return {Slot.INTAKE_ANSWER: None}
+        if answer_digression(dispatcher, tracker, step):
+            return {Slot.INTAKE_ANSWER: None}
+        reply = Reply(str(slot_value or ""), latest_intent(tracker))
+        outcome = apply_reply(profile, state, step, reply)
+        if outcome.result is Result.INVALID:
+            state.misses += 1
+            dispatcher.utter_message(
+                response=Response.intake_invalid(step.kind.value, outcome.reason or "")
+            )
+            if state.misses >= MISSES_BEFORE_OFFERING_HUMAN:
+                dispatcher.utter_message(response=Response.DEFAULT_OFFER_HUMAN)
+                state.misses = 0
+        else:
+            state.misses = 0
+        if outcome.result is Result.CORRECTING:
+            dispatcher.utter_message(response=Response.INTAKE_CORRECTING)
+        elif outcome.result is Result.WHICH_FIELD:
+            dispatcher.utter_message(response=Response.INTAKE_WHICH_FIELD)
+        elif outcome.result is Result.SKIPPED:
+            dispatcher.utter_message(response=Response.INTAKE_SKIPPED)
+        elif step.kind is Kind.DECLARATION and state.declaration_refused:
+            dispatcher.utter_message(response=Response.INTAKE_DECLARATION_REFUSED)
+        return {Slot.INTAKE_ANSWER: None, Slot.INTAKE: state.to_slot()}
+
+
+class ActionSubmitIntake(Action):
+    """Hands the record to the intake queue once; a repeat only repeats the reference."""
+
+    def name(self) -> str:
+        return ActionName.SUBMIT_INTAKE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        profile = active_profile()
+        state = intake_state(tracker)
+        if state is None:
+            dispatcher.utter_message(response=Response.ANYTHING_ELSE)
+            return []
+        if state.submitted:
+            dispatcher.utter_message(
+                response=Response.INTAKE_ALREADY_SUBMITTED, reference=state.reference
+            )
+            return []
+        if state.consent and not state.consent.get("given"):
+            dispatcher.utter_message(response=Response.INTAKE_NO_CONSENT)
+            return []
+        if missing_for_submission(profile, state):
+            dispatcher.utter_message(response=Response.INTAKE_INCOMPLETE)
+            return []
+        answers = checklist_answers(tracker)
+        transcript = from_events(list(tracker.events))
+
+        def build(reference: str, submitted_at: str) -> dict[str, Any]:
+            return build_record(profile, state, answers, tracker.sender_id, reference, submitted_at)
+
+        try:
+            submission = await asyncio.to_thread(
+                lambda: intake_queue().submit(state.key, build, transcript)
+            )
+        except Exception as error:  # the user must hear something; the operator gets the log
+            logger.error("Submitting intake %s failed: %s", state.key, type(error).__name__)
+            logger.debug("Submission error detail", exc_info=True)
+            dispatcher.utter_message(response=Response.INTAKE_SUBMIT_FAILED)
+            return []
+        state.reference = submission.reference
+        dispatcher.utter_message(
+            response=Response.INTAKE_SUBMITTED,
+            reference=submission.reference,
+            next_steps=profile.next_steps,
+        )
+        missing = [
+            profile.document(document_id).name
+            for document_id, detail in state.documents.items()
+            if detail.get("status") != "finns"
+        ]
+        if missing:
+            dispatcher.utter_message(
+                response=Response.INTAKE_SUBMITTED_MISSING,
+                documents="\n".join(f"• {name}" for name in missing),
+            )
+        if state.declaration_refused:
+            dispatcher.utter_message(response=Response.INTAKE_SUBMITTED_NOT_SIGNED)
+        return [SlotSet(Slot.INTAKE, state.to_slot())]

@@ -1,0 +1,195 @@
+"""The intake without Rasa: order of questions, validation, skips, corrections, declaration."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake.flow import Result, apply_reply, correction_target, declaration_text
+from bot.intake.parsing import SKIP, Reply, parse
+from bot.intake.state import IntakeState
+from bot.intake.steps import Kind, Step, all_steps, next_step
+from bot.profile import load_profile
+from tests.intake_fixtures import FIELD_REPLIES, complete_state
+
+MORA = load_profile("mora")
+
+
+def answer(state: IntakeState, text: str, intent: str | None = None):
+    step = next_step(MORA, state)
+    return step, apply_reply(MORA, state, step, Reply(text, intent))
+
+
+def test_questions_come_in_order_organisation_contact_initiative_documents_declaration():
+    state = IntakeState()
+    asked = []
+    for _ in range(9):
+        step, outcome = answer(state, FIELD_REPLIES[next_step(MORA, state).id])
+        asked.append(step.id)
+        assert outcome.result in (Result.STORED, Result.SKIPPED)
+    assert asked == [
+        "org_name",
+        "org_number",
+        "org_legal_form",
+        "org_members",
+        "org_website",
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "contact_phone",
+    ]
+    assert next_step(MORA, state).id == "challenge"
+
+
+def test_every_profile_document_is_asked_about_and_follow_ups_depend_on_the_status():
+    state = IntakeState()
+    ids = [s.id for s in all_steps(MORA, state) if s.document_id]
+    assert ids == [f"doc:{d.id}:status" for d in MORA.documents]
+    state.documents = {"stadgar": {"status": "finns", "delivery": "lank"}}
+    stadgar = [s.id for s in all_steps(MORA, state) if s.document_id == "stadgar"]
+    assert stadgar == [
+        "doc:stadgar:status",
+        "doc:stadgar:year",
+        "doc:stadgar:delivery",
+        "doc:stadgar:link",
+    ]
+
+
+def test_a_wrong_organisation_number_is_rejected_with_its_reason():
+    state = IntakeState()
+    answer(state, "Mora IK")
+    for text, reason in [
+        ("802424-4414", "checksum"),
+        ("vet inte riktigt", "format"),
+        ("850312-1231", "personnummer"),
+    ]:
+        step, outcome = answer(state, text)
+        assert (step.id, outcome.result, outcome.reason) == ("org_number", Result.INVALID, reason)
+    assert "org_number" not in state.values
+    _, outcome = answer(state, "vårt nummer är 8024244413")
+    assert outcome.result is Result.STORED
+    assert state.values["org_number"] == "802424-4413"
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (Kind.EMAIL, "det är Anna@Exempel.SE tack", "Anna@exempel.se"),
+        (Kind.PHONE, "070-123 45 67", "+46701234567"),
+        (Kind.PHONE, "+46 250 260 00", "+4625026000"),
+        (Kind.COUNT, "ungefär 1 200 medlemmar", 1200),
+        (Kind.URL, "www.moraik.se", "https://www.moraik.se"),
+        (Kind.LEGAL_FORM, "vi är en stiftelse", "stiftelse"),
+        (Kind.LEGAL_FORM, "Ideell forening", "ideell_forening"),
+        (Kind.DOC_STATUS, "den kommer senare", "kommer_senare"),
+        (Kind.DOC_STATUS, "nej, den har vi inte", "saknas"),
+        (Kind.DOC_YEAR, "från 2025-03-14", "2025-03-14"),
+        (Kind.DOC_DELIVERY, "jag mejlar den", "e-post"),
+        (Kind.DECLARATION, "Jag intygar", True),
+        (Kind.DECLARATION, "nej, jag intygar inte", False),
+    ],
+)
+def test_answers_are_read_and_normalised(kind, text, expected):
+    assert parse(Step("x", None, kind), Reply(text)) == expected  # type: ignore[arg-type]
+
+
+def test_a_date_in_the_future_is_not_a_document_date():
+    from datetime import date
+
+    from bot.validators import InvalidValue
+
+    with pytest.raises(InvalidValue, match="in_future"):
+        parse(Step("x", None, Kind.DOC_YEAR), Reply("2031"), today=date(2026, 11, 24))  # type: ignore[arg-type]
+
+
+def test_optional_questions_can_be_skipped_required_ones_cannot():
+    state = IntakeState()
+    for text in ("Mora IK", "802424-4413", "ideell förening"):
+        answer(state, text)
+    step, outcome = answer(state, "hoppa över")  # members: optional in Mora's profile
+    assert (step.id, outcome.result) == ("org_members", Result.SKIPPED)
+    assert state.values["org_members"] is None
+    state2 = IntakeState()
+    step, outcome = answer(state2, "hoppa över")  # the organisation's name is required
+    assert step.id == "org_name"
+    assert outcome.result is Result.INVALID
+
+
+def test_a_button_payload_is_never_stored_as_text():
+    state = IntakeState()
+    _, outcome = answer(state, "/start_check", "start_check")
+    assert outcome.result is Result.INVALID
+    assert state.values == {}
+
+
+def test_change_command_jumps_to_the_field_and_then_back_to_the_summary():
+    state = complete_state(MORA)
+    state.unmark("summary")
+    state.unmark("consent")
+    step, outcome = answer(state, "ändra e-post")
+    assert step.id == "summary"
+    assert (outcome.result, outcome.target) == (Result.CORRECTING, "contact_email")
+    assert next_step(MORA, state).id == "contact_email"
+    answer(state, "ny.adress@exempel.se")
+    assert state.values["contact_email"] == "ny.adress@exempel.se"
+    assert next_step(MORA, state).id == "summary"
+
+
+def test_at_the_summary_naming_the_field_is_enough_and_no_asks_which_field():
+    state = complete_state(MORA)
+    state.unmark("summary")
+    state.unmark("consent")
+    assert answer(state, "nej")[1].result is Result.WHICH_FIELD
+    assert answer(state, "telefonnummer")[1].target == "contact_phone"
+
+
+def test_organisationsnummer_is_not_mistaken_for_phone_nummer():
+    state = complete_state(MORA)
+    assert correction_target(MORA, state, "ändra organisationsnummer", False) == "org_number"
+    assert correction_target(MORA, state, "ändra stadgar", False) == "doc:stadgar:status"
+
+
+def test_a_long_answer_starting_with_andra_is_an_answer_not_a_command():
+    state = complete_state(MORA, overrides={})
+    text = "Ändra synen på äldre i målgruppen och i hela Mora kommun"
+    assert correction_target(MORA, state, text, False) is None
+
+
+def test_changing_a_document_status_removes_its_follow_ups_from_the_record_questions():
+    state = complete_state(MORA)
+    first = MORA.documents[0].id
+    state.documents[first]["status"] = "saknas"
+    ids = [s.id for s in all_steps(MORA, state) if s.document_id == first]
+    assert ids == [f"doc:{first}:status"]
+
+
+def test_signing_records_version_and_the_hash_of_the_exact_text_shown():
+    import hashlib
+
+    state = complete_state(MORA)
+    shown = declaration_text(MORA, state)
+    assert "Föreningen Gemenskap i Mora" in shown
+    assert "{organisation}" not in shown
+    assert state.declaration["status"] == "signed"
+    assert state.declaration["version"] == MORA.value_declaration.version
+    assert state.declaration["text_sha256"] == hashlib.sha256(shown.encode()).hexdigest()
+    assert state.values["signatory_name"] == "Anna Berg"  # "ja, det är jag"
+    assert state.values["signatory_role"] == "ordförande"
+
+
+def test_refusing_the_declaration_signs_nothing_and_the_intake_goes_on():
+    state = complete_state(MORA, overrides={"declaration": "nej"})
+    assert state.declaration["status"] == "refused"
+    assert state.declaration["statement"] is None
+    assert state.consent["given"] is True
+
+
+def test_skip_marker_is_distinct_from_a_stored_value():
+    assert parse(Step("org_website", None, Kind.URL, optional=True), Reply("hoppa över")) is SKIP
+
+
+def test_state_survives_the_slot_round_trip():
+    state = complete_state(MORA)
+    again = IntakeState.from_slot(state.to_slot())
+    assert again == state
+    assert IntakeState.from_slot(None) is None
+    assert IntakeState.from_slot({"unexpected": 1}) is None

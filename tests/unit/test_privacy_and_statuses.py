@@ -1,0 +1,44 @@
+"""Personal identity numbers are masked; case statuses follow the arbetsgång."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.intake_queue.statuses import Status, TransitionError, allowed_next, check_transition
+from bot.privacy import MASK, mask_personal_numbers
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mitt pnr är 19850312-1234.", "850312-1231", "8503121231", "samordningsnr 850372-1234"],
+)
+def test_personal_identity_numbers_are_masked(text):
+    masked = mask_personal_numbers(text)
+    assert MASK in masked
+    assert "1234" not in masked.replace(MASK, "") or "1231" not in masked
+
+
+@pytest.mark.parametrize("text", ["orgnr 802424-4413", "ring 0701234567", "möte 2025-03-14"])
+def test_organisation_numbers_phones_and_dates_are_kept(text):
+    assert mask_personal_numbers(text) == text
+
+
+@given(st.text(alphabet="abc åäö0123456789-", max_size=60))
+def test_masking_never_grows_digits(text):
+    masked = mask_personal_numbers(text)
+    assert sum(c.isdigit() for c in masked) <= sum(c.isdigit() for c in text)
+
+
+def test_the_arbetsgang_moves_forward_and_closes():
+    assert allowed_next(Status.INKOMMEN)[0] is Status.UNDER_BEDOMNING
+    assert Status.AVSLUTAD_IOP_TECKNAS not in allowed_next(Status.INKOMMEN)
+    assert allowed_next(Status.DIALOG_MED_FORVALTNINGAR) == (
+        Status.AVSLUTAD_IOP_TECKNAS,
+        Status.AVSLUTAD_EJ_AKTUELLT,
+    )
+    assert allowed_next(Status.AVSLUTAD_IOP_TECKNAS) == ()
+    with pytest.raises(TransitionError):
+        check_transition(Status.FORSTA_MOTE, Status.INKOMMEN)
+    assert Status.DIALOG_MED_FORVALTNINGAR.label == "Dialog med berörda förvaltningar"
