@@ -27,3 +27,15 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def pg_stack(tmp_path_factory, postgres_server) -> Stack:
+    """The same stack with the intake queue and tracker store on the real PostgreSQL server."""
+    from tests.postgres import fresh_database
+
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
+    url = fresh_database(postgres_server, "iop_e2e")
+    with rasa_stack(tmp_path_factory.mktemp("pg_stack"), database_url=url) as running:
+        yield running

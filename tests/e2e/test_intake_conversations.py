@@ -1,0 +1,254 @@
+"""From greeting to a stored initiative over Rasa's REST channel, on SQLite and PostgreSQL.
+
+Every test talks to the real Rasa server and action server; the record is then read back from
+the database the action server wrote to and checked field by field.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+import pytest
+import requests
+
+from bot.intake_queue.repository import IntakeQueue
+from bot.profile import load_profile
+from bot.record import problems
+from tests.e2e import texts
+
+MORA = load_profile("mora")
+DOCUMENTS = len(MORA.documents)
+
+
+def say(name: str, **values) -> str:
+    return texts.response_text(MORA, name, **values)
+
+
+# Replies in the order the bot asks; two documents exist or come later, the rest are missing.
+ORGANISATION = [
+    "Föreningen Gemenskap i Mora",
+    "802424-4413",
+    "ideell förening",
+    "ungefär 340",
+    "hoppa över",
+]
+CONTACT = ["Anna Berg", "ordförande", "anna.berg@gemenskapmora.se", "070-123 45 67"]
+INITIATIVE = [
+    "Många äldre i Östnor är ensamma och träffar ingen på veckorna.",
+    "Att äldre får sällskap varje vecka, något som hemtjänsten inte hinner med.",
+    "Äldre över 75 som bor ensamma",
+    "Femtio äldre träffar någon varje vecka efter ett år",
+    "Ideell tid, ungefär 20 timmar i veckan, och våra egna lokaler",
+    "En samordnare på halvtid",
+    "augusti 2027",
+    "tre år",
+    "socialförvaltningen",
+]
+DOCUMENT_REPLIES = ["finns", "2024", "e-post", "kommer senare", "post"] + ["saknas"] * (
+    DOCUMENTS - 2
+)
+
+
+def queue_of(stack) -> IntakeQueue:
+    return IntakeQueue.open(stack.database_url, upgrade=False)
+
+
+def run_checklist(stack, sender: str) -> list[str]:
+    stack.texts(sender, "Hej!")
+    stack.texts(sender, "jag vill testa om vår idé passar för IOP")
+    for _ in range(len(MORA.criteria) - 1):
+        stack.texts(sender, "ja")
+    return stack.texts(sender, "ja")
+
+
+def start_intake(stack, sender: str) -> list[str]:
+    verdict = run_checklist(stack, sender)
+    assert verdict[-1] == say("utter_verdict_offer_intake")
+    return stack.texts(sender, "ja")
+
+
+def answer_all(stack, sender: str, replies: list[str]) -> list[str]:
+    last: list[str] = []
+    for reply in replies:
+        last = stack.texts(sender, reply)
+        assert last, f"no answer to {reply!r}"
+    return last
+
+
+def reach_summary(stack, sender: str, declaration: str = "Jag intygar") -> list[str]:
+    opening = start_intake(stack, sender)
+    assert opening == [
+        say("utter_intake_intro"),
+        say("utter_intake_section_organisation", number=1, total=5),
+        say("utter_intake_q_org_name"),
+    ]
+    answer_all(stack, sender, ORGANISATION + CONTACT + INITIATIVE + DOCUMENT_REPLIES)
+    signatory = stack.texts(sender, "/affirm")  # "Ja, det är jag"
+    assert signatory[-1] == say(
+        "utter_intake_q_declaration", organisation="Föreningen Gemenskap i Mora"
+    )
+    assert "Föreningen Gemenskap i Mora" in signatory[0]
+    assert "motarbetar det demokratiska styrelseskicket" in signatory[0]
+    return stack.texts(sender, declaration)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_stack(request):
+    return request.getfixturevalue("stack" if request.param == "sqlite" else "pg_stack")
+
+
+def test_full_conversation_ends_with_a_schema_valid_record(any_stack):
+    stack, sender = any_stack, uuid.uuid4().hex
+    summary = reach_summary(stack, sender)
+    assert summary[-1] == say("utter_intake_q_summary")
+    assert "E-post: anna.berg@gemenskapmora.se" in summary[-2]
+    assert stack.texts(sender, "ja") == [say("utter_intake_q_consent")]
+    done = stack.texts(sender, "ja")
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+    assert done[0] == say("utter_intake_submitted", reference=reference, next_steps=MORA.next_steps)
+    assert "Årsmötesprotokoll" in done[1]  # missing documents are listed
+
+    record = queue_of(stack).get(reference)
+    assert problems(record) == []
+    assert record["conversation_id"] == sender
+    assert record["status"] == "inkommen"
+    assert record["organisation"] == {
+        "name": "Föreningen Gemenskap i Mora",
+        "orgnr": "802424-4413",
+        "legal_form": "ideell_forening",
+        "member_count": 340,
+        "website": None,
+    }
+    assert record["contact"] == {
+        "name": "Anna Berg",
+        "role": "ordförande",
+        "email": "anna.berg@gemenskapmora.se",
+        "phone": "+46701234567",
+    }
+    initiative = record["initiative"]
+    assert initiative["challenge"] == INITIATIVE[0]
+    assert initiative["target_group"] == INITIATIVE[2]
+    assert initiative["contribution_kinds"] == ["ideell_tid", "lokaler"]
+    assert initiative["wished_start"] == "augusti 2027"
+    assert initiative["concerned_units"] == "socialförvaltningen"
+    assert record["checklist"]["verdict"] == "kan_passa"
+    assert {a["answer"] for a in record["checklist"]["answers"]} == {"ja"}
+    documents = {d["id"]: d for d in record["documents"]}
+    assert documents["stadgar"] == {
+        "id": "stadgar",
+        "name": MORA.documents[0].name,
+        "status": "finns",
+        "year": "2024",
+        "delivery": "e-post",
+        "link": None,
+    }
+    assert documents[MORA.documents[1].id]["status"] == "kommer_senare"
+    assert len(record["missing_documents"]) == DOCUMENTS - 1
+    declaration = record["declaration"]
+    assert declaration["status"] == "signed"
+    assert declaration["statement"] == "Jag intygar"
+    assert declaration["version"] == MORA.value_declaration.version
+    assert declaration["signatory"]["name"] == "Anna Berg"
+    assert record["consent"]["given"] is True
+    said = [entry["text"] for entry in record["transcript"]]
+    assert "802424-4413" in said
+    assert any("Ert referensnummer är" in text for text in said)
+
+
+def test_wrong_organisation_number_gets_a_clear_answer_and_the_conversation_goes_on(stack, sender):
+    start_intake(stack, sender)
+    stack.texts(sender, "Mora Byalag")
+    assert stack.texts(sender, "802424-4414") == [
+        say("utter_intake_invalid_orgnr_checksum"),
+        say("utter_intake_q_org_number"),
+    ]
+    assert stack.texts(sender, "850312-1231")[0] == say("utter_intake_invalid_orgnr_personnummer")
+    assert stack.texts(sender, "802424-4413")[-1] == say("utter_intake_q_org_legal_form")
+
+
+def test_a_question_in_the_middle_is_answered_and_the_question_repeated(stack, sender):
+    start_intake(stack, sender)
+    replies = stack.texts(sender, "Vad är skillnaden mot föreningsbidrag?")
+    assert replies == [say("utter_answer_iop_vs_grant"), say("utter_intake_q_org_name")]
+
+
+def test_correction_from_the_summary_changes_one_field_and_returns_to_the_summary(stack, sender):
+    reach_summary(stack, sender)
+    assert stack.texts(sender, "ändra e-post") == [
+        say("utter_intake_correcting"),
+        say("utter_intake_q_contact_email"),
+    ]
+    summary = stack.texts(sender, "ny.adress@gemenskapmora.se")
+    assert "E-post: ny.adress@gemenskapmora.se" in summary[0]
+    assert summary[-1] == say("utter_intake_q_summary")
+    stack.texts(sender, "ja")
+    done = stack.texts(sender, "ja")
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+    record = queue_of(stack).get(reference)
+    assert record["contact"]["email"] == "ny.adress@gemenskapmora.se"
+    assert record["contact"]["phone"] == "+46701234567"  # nothing else changed
+
+
+def test_refusing_the_declaration_is_respected_and_recorded(stack, sender):
+    replies = reach_summary(stack, sender, declaration="nej, det kan jag inte intyga")
+    assert replies[0] == say("utter_intake_declaration_refused")
+    assert "Intyg om värdegrund: inte intygat" in replies[1]
+    stack.texts(sender, "ja")
+    done = stack.texts(sender, "ja")
+    assert done[-1] == say("utter_intake_submitted_not_signed")
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+    record = queue_of(stack).get(reference)
+    assert record["declaration"]["status"] == "refused"
+    assert record["declaration"]["signatory"] is None
+
+
+def test_no_consent_means_nothing_is_stored(stack, sender):
+    reach_summary(stack, sender)
+    stack.texts(sender, "ja")
+    before = len(queue_of(stack).list_cases())
+    assert stack.texts(sender, "nej") == [say("utter_intake_no_consent")]
+    assert len(queue_of(stack).list_cases()) == before
+
+
+def test_a_double_click_on_submit_gives_one_record(stack, sender):
+    reach_summary(stack, sender)
+    stack.texts(sender, "ja")
+    first = stack.texts(sender, "ja")
+    reference = first[0].split("referensnummer är ")[1].split(" ")[0]
+    again = stack.texts(sender, "ja")
+    assert again == [say("utter_intake_already_submitted", reference=reference)]
+    mine = [c for c in queue_of(stack).list_cases() if c.reference == reference]
+    assert len(mine) == 1
+    assert sum(r["conversation_id"] == sender for r in _records(stack)) == 1
+
+
+def test_retry_after_an_action_server_restart_gives_one_record(stack, sender):
+    reach_summary(stack, sender)
+    stack.texts(sender, "ja")  # the consent question is now open
+    stack.actions.stop()
+    try:
+        with contextlib.suppress(requests.RequestException):
+            stack.say(sender, "ja")  # the action server is down: nothing can be submitted
+    finally:
+        stack.actions.start()
+    assert sum(r["conversation_id"] == sender for r in _records(stack)) == 0
+    done = stack.texts(sender, "ja")
+    assert "referensnummer" in done[0]
+    stack.actions.restart()
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+    assert stack.texts(sender, "ja") == [say("utter_intake_already_submitted", reference=reference)]
+    assert sum(r["conversation_id"] == sender for r in _records(stack)) == 1
+
+
+def test_pause_and_resume_keeps_what_was_filled_in(stack, sender):
+    start_intake(stack, sender)
+    answer_all(stack, sender, ORGANISATION[:2])
+    assert stack.texts(sender, "pausa") == [say("utter_intake_paused")]
+    resumed = stack.texts(sender, "fortsätt")
+    assert resumed == [say("utter_intake_resume"), say("utter_intake_q_org_legal_form")]
+
+
+def _records(stack) -> list[dict]:
+    queue = queue_of(stack)
+    return [queue.get(case.reference) for case in queue.list_cases()]

@@ -1,0 +1,110 @@
+"""The intake actions against tracker fixtures and a real SQLite queue."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import queue_access
+from actions.intake import ActionStartIntake, ActionSubmitIntake, ValidateIntakeForm
+from bot.assessment import Answer
+from bot.intake.state import IntakeState
+from bot.intake_queue.repository import IntakeQueue
+from bot.names import Form, Response, Slot
+from bot.profile import load_profile
+from tests.intake_fixtures import complete_state
+from tests.unit.tracker_factory import make_tracker, responses
+
+MORA = load_profile("mora")
+ALL_YES = {c.id: Answer.YES.value for c in MORA.criteria}
+
+
+@pytest.fixture
+def queue(tmp_path, monkeypatch) -> IntakeQueue:
+    opened = IntakeQueue.open(f"sqlite:///{tmp_path / 'q.db'}")
+    monkeypatch.setattr(queue_access, "_queue", opened)
+    return opened
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher, events
+
+
+async def test_start_before_the_checklist_runs_the_checklist_first():
+    dispatcher, events = await run(ActionStartIntake(), make_tracker())
+    assert responses(dispatcher)[0] == Response.INTAKE_NEEDS_CHECKLIST
+    assert events[-1] == {"event": "followup", "name": Form.CHECKLIST, "timestamp": None}
+
+
+async def test_start_refuses_politely_when_the_checklist_says_no():
+    answers = {**ALL_YES, MORA.criteria[0].id: Answer.NO.value}
+    dispatcher, events = await run(
+        ActionStartIntake(), make_tracker({Slot.CHECKLIST_ANSWERS: answers})
+    )
+    assert responses(dispatcher) == [Response.INTAKE_DOES_NOT_FIT]
+    assert events == []
+
+
+async def test_start_after_a_good_verdict_opens_the_intake_form_with_a_new_key():
+    dispatcher, events = await run(
+        ActionStartIntake(), make_tracker({Slot.CHECKLIST_ANSWERS: ALL_YES})
+    )
+    assert responses(dispatcher) == [Response.INTAKE_INTRO]
+    state = IntakeState.from_slot(events[0]["value"])
+    assert state is not None and state.key
+    assert events[-1]["name"] == Form.INTAKE
+
+
+def _validate(state: IntakeState, text: str, intent: str = "inform"):
+    tracker = make_tracker({Slot.INTAKE: state.to_slot()}, text=text, intent=intent)
+    dispatcher = CollectingDispatcher()
+    result = ValidateIntakeForm().validate_intake_answer(text, dispatcher, tracker, {})
+    return responses(dispatcher), IntakeState.from_slot(result.get(Slot.INTAKE)), result
+
+
+def test_validation_explains_a_bad_value_and_offers_a_person_after_two():
+    state = IntakeState(values={"org_name": "Mora IK"}, answered=["org_name"])
+    said, state, _ = _validate(state, "802424-4414")
+    assert said == ["utter_intake_invalid_orgnr_checksum"]
+    said, state, _ = _validate(state, "123")
+    assert said == ["utter_intake_invalid_orgnr_format", Response.DEFAULT_OFFER_HUMAN]
+
+
+def test_a_question_mid_intake_is_answered_not_stored():
+    said, _, result = _validate(IntakeState(), "vad är IOP?", intent="ask_what_is_iop")
+    assert said == [Response.answer("ask_what_is_iop")]
+    assert Slot.INTAKE not in result
+
+
+async def test_submit_stores_once_even_when_the_tracker_lost_the_reference(queue):
+    state = complete_state(MORA)
+    tracker = make_tracker({Slot.INTAKE: state.to_slot(), Slot.CHECKLIST_ANSWERS: ALL_YES})
+    dispatcher, events = await run(ActionSubmitIntake(), tracker)
+    assert responses(dispatcher)[0] == Response.INTAKE_SUBMITTED
+    reference = IntakeState.from_slot(events[0]["value"]).reference
+    # The action server crashed after storing but before Rasa saved the slot: same state again.
+    dispatcher, events = await run(ActionSubmitIntake(), tracker)
+    assert dispatcher.messages[0]["reference"] == reference
+    assert len(queue.list_cases()) == 1
+
+
+async def test_submit_failure_keeps_everything_and_says_so(monkeypatch):
+    def broken():
+        raise OSError("database is down")
+
+    monkeypatch.setattr("actions.intake.intake_queue", broken)
+    state = complete_state(MORA)
+    tracker = make_tracker({Slot.INTAKE: state.to_slot(), Slot.CHECKLIST_ANSWERS: ALL_YES})
+    dispatcher, events = await run(ActionSubmitIntake(), tracker)
+    assert responses(dispatcher) == [Response.INTAKE_SUBMIT_FAILED]
+    assert events == []  # nothing changes: the user can try again
+
+
+async def test_no_consent_is_not_submitted(queue):
+    state = complete_state(MORA, overrides={"consent": "nej"})
+    tracker = make_tracker({Slot.INTAKE: state.to_slot(), Slot.CHECKLIST_ANSWERS: ALL_YES})
+    dispatcher, _ = await run(ActionSubmitIntake(), tracker)
+    assert responses(dispatcher) == [Response.INTAKE_NO_CONSENT]
+    assert queue.list_cases() == []
