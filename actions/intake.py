@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 MISSES_BEFORE_OFFERING_HUMAN = 2
 _QUESTION_WORDS = ("vad", "hur", "vilka", "vilken", "vilket", "varfor", "nar", "vem", "maste")
 _NOT_GIVEN = "–"
-SKIP_BUTTON = {"title": "Hoppa över", "payload": "hoppa över"}
+SKIP_BUTTON = {"title": "Hoppa över", "payload": "/unsure"}
+MAX_GOODBYE_WORDS = 4
 
 
 def intake_state(tracker: Tracker) -> IntakeState | None:
@@ -58,6 +59,14 @@ def _looks_like_question(text: str) -> bool:
 def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, step: Step) -> bool:
     """Answer a question or button press that is not a reply to `step`; True if it was one."""
     intent, text = latest_intent(tracker), latest_text(tracker)
+    if (
+        intent == Intent.GOODBYE
+        and len(text.split()) <= MAX_GOODBYE_WORDS
+        and not Reply(text, intent).wants_to_skip()
+    ):
+        # The form stays open, so "fortsätt" (or any answer) picks up where the user left.
+        dispatcher.utter_message(response=Response.INTAKE_GOODBYE)
+        return True
     pressed = text.strip().startswith("/")
     if not (pressed or _looks_like_question(text)):
         return False

@@ -135,6 +135,7 @@ class Response:
     INTAKE_SUBMITTED_NOT_SIGNED = "utter_intake_submitted_not_signed"
     INTAKE_SUBMIT_FAILED = "utter_intake_submit_failed"
     INTAKE_INCOMPLETE = "utter_intake_incomplete"
+    INTAKE_GOODBYE = "utter_intake_goodbye"
 
     # One question per intake field or document detail: utter_intake_q_<key>.
     INTAKE_QUESTION_KEYS = (

@@ -14,7 +14,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.intake_queue.database import database_url, tracker_store_config  # noqa: E402
+from bot.intake_queue.database import database_url, tracker_store_config
 
 
 def endpoints(actions_url: str, url: str) -> dict[str, object]:

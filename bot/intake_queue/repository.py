@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,6 +24,9 @@ from bot.intake_queue.statuses import Status, check_transition
 from bot.intake_queue.transcripts import stored_events_transcript
 
 SYSTEM_ACTOR = "IOP-lotsen"
+# Reference years and day filters follow the kommun's calendar, not UTC: an initiative handed
+# in at 00:30 on New Year's Day belongs to the new year.
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 _SUBMIT_ATTEMPTS = 8
 
 
@@ -116,7 +120,7 @@ class IntakeQueue:
         transcript: list[dict[str, str]],
         moment: datetime,
     ) -> str:
-        year = moment.year
+        year = moment.astimezone(LOCAL_TIME).year
         last = connection.execute(
             select(func.max(initiatives.c.sequence)).where(initiatives.c.year == year)
         ).scalar()
@@ -288,6 +292,6 @@ class IntakeQueue:
 
 
 def _start_of(day: date, plus_days: int = 0) -> datetime:
-    from datetime import timedelta
-
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(days=plus_days)
+    """Midnight in Swedish time at the start of `day` (+ days), as an aware datetime."""
+    local = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TIME) + timedelta(days=plus_days)
+    return local.astimezone(timezone.utc)

@@ -68,9 +68,11 @@ def test_submit_stores_the_record_with_a_yearly_reference(queue):
     assert stored["status_history"][0]["to_status"] == "inkommen"
 
 
-def test_a_new_year_starts_a_new_sequence(queue):
-    submit(queue, moment=datetime(2026, 12, 31, 23, tzinfo=timezone.utc))
-    _, january = submit(queue, moment=datetime(2027, 1, 1, 9, tzinfo=timezone.utc))
+def test_a_new_year_in_swedish_time_starts_a_new_sequence(queue):
+    _, december = submit(queue, moment=datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc))
+    # 23:30 UTC on New Year's Eve is 00:30 on New Year's Day in Mora.
+    _, january = submit(queue, moment=datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
+    assert december.reference == "IOP-2026-0001"
     assert january.reference == "IOP-2027-0001"
 
 

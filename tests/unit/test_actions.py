@@ -189,7 +189,7 @@ async def test_verdict_all_yes_says_it_can_fit_and_what_happens_next():
     assert responses(dispatcher) == [
         Response.VERDICT_FITS,
         Response.VERDICT_NEXT_STEPS,
-        Response.VERDICT_OPTIONS,
+        Response.VERDICT_OFFER_INTAKE,
     ]
     assert dispatcher.messages[1]["next_steps"] == MORA.next_steps
 

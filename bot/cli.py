@@ -1,0 +1,434 @@
+"""`iop-handlaggare`: the caseworker's (handläggare's) command line for the intake queue.
+
+List, read, take and move cases along the arbetsgång, export one case as JSON/HTML/PDF, and make
+the yearly follow-up report. Errors the caseworker can act on are one line on stderr and exit
+code 2; a traceback would only hide what to do next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+
+from bot.export.columns import align_columns
+from bot.export.labels import format_date, swedish_time
+from bot.export.text_export import render_text
+from bot.intake_queue import migrate
+from bot.intake_queue.database import database_url, describe, make_engine
+from bot.intake_queue.repository import CaseNotFound, CaseSummary, IntakeQueue
+from bot.intake_queue.statuses import Status, TransitionError
+from bot.record import RecordError, validate_record
+
+PROG = "iop-handlaggare"
+EXIT_ERROR = 2
+UPGRADE_HINT = f"Kör först: {PROG} db upgrade"
+ACTOR_MAX = 120  # iop_status_history.actor is VARCHAR(120)
+DB_HELP = "databasens adress (standard: DATABASE_URL, annars SQLite-filen i var/)"
+FORMATS = ("json", "html", "pdf")
+
+
+class CliError(Exception):
+    """A problem the caseworker can fix (a typo, a missing table); shown as one line."""
+
+
+# -- entry point ---------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code (0, or 2 after a one-line message on stderr)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, or a usage error argparse has already printed
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+    try:
+        args.database = args.database or database_url()
+        return args.handler(args)
+    except (CaseNotFound, TransitionError, CliError) as error:
+        return _fail(str(error))
+    except RecordError as error:
+        problems = "; ".join(line.strip(" -") for line in str(error).splitlines()[1:])
+        return _fail(f"Ärendet stämmer inte med schemat: {problems or error}")
+    except (OperationalError, InterfaceError) as error:  # unreachable, locked, no such file
+        return _fail(f"Kan inte använda databasen {_describe(args.database)}: {_reason(error)}")
+    except DBAPIError as error:
+        return _fail(f"Databasfel ({_describe(args.database)}): {_reason(error)}")
+    except SQLAlchemyError as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return _fail(f"Databasfel ({_describe(args.database)}): {reason}")
+    except OSError as error:
+        return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _reason(error: DBAPIError) -> str:
+    """The driver's own first line (SQLAlchemy adds SQL and a link, not useful here)."""
+    return (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --database works before and after the command; SUPPRESS keeps the first from being reset.
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--database", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+        description="Handläggarens verktyg för IOP-initiativ som kommit in via IOP-lotsen.",
+        epilog=(
+            "Exempel:\n"
+            f"  {PROG} lista --status inkommen\n"
+            f"  {PROG} ta IOP-2026-0001\n"
+            f"  {PROG} status IOP-2026-0001 under_bedomning --notering 'Läser ansökan'\n"
+            f"  {PROG} exportera IOP-2026-0001 --format pdf\n"
+            f"  {PROG} rapport --ut rapporter/"
+        ),
+    )
+    _swedish_sections(parser)
+    parser.add_argument("--database", metavar="URL", default=None, help=DB_HELP)
+    commands = parser.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
+
+    def command(
+        name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text, parents=[database], add_help=False
+        )
+        _swedish_sections(sub)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    db = commands.add_parser(
+        "db", help="databasen", description="Underhåll av databasen.", add_help=False
+    )
+    _swedish_sections(db)
+    db_commands = db.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="skapa eller uppdatera tabellerna för ärendekön",
+        description="Skapa eller uppdatera tabellerna för ärendekön (Alembic-migreringar).",
+        parents=[database],
+        add_help=False,
+    )
+    _swedish_sections(upgrade)
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    lista = command("lista", "lista ärenden, nyaste först", _list)
+    lista.add_argument("--status", metavar="STATUS", help=f"bara ärenden med status: {_statuses()}")
+    lista.add_argument("--fran", metavar="ÅÅÅÅ-MM-DD", help="inlämnade från och med dagen")
+    lista.add_argument("--till", metavar="ÅÅÅÅ-MM-DD", help="inlämnade till och med dagen")
+    lista.add_argument("--json", action="store_true", help="skriv listan som JSON")
+
+    visa = command("visa", "visa ett ärende: uppgifter, status och historik", _show)
+    visa.add_argument("ref", metavar="REF", help="ärendets referens, t.ex. IOP-2026-0001")
+
+    ta = command("ta", "ta ett ärende (bli dess handläggare)", _claim)
+    ta.add_argument("ref", metavar="REF", help="ärendets referens")
+    ta.add_argument(
+        "--som", metavar="NAMN", help="handläggarens namn (standard: ditt användarnamn)"
+    )
+    ta.add_argument("--notering", metavar="TEXT", help="notering i historiken")
+
+    status = command("status", "flytta ett ärende i arbetsgången", _move)
+    status.add_argument("ref", metavar="REF", help="ärendets referens")
+    status.add_argument("new_status", metavar="NY_STATUS", help=f"ny status: {_statuses()}")
+    status.add_argument(
+        "--notering", metavar="TEXT", required=True, help="varför (sparas i historiken)"
+    )
+    status.add_argument("--som", metavar="NAMN", help="vem som flyttar (standard: användarnamnet)")
+
+    export = command("exportera", "exportera ett ärende som JSON, HTML eller PDF", _export)
+    export.add_argument("ref", metavar="REF", help="ärendets referens")
+    export.add_argument("--format", choices=FORMATS, required=True, help="filformat")
+    export.add_argument(
+        "--ut", metavar="FIL", help="filen att skriva (standard: REF.format här; - = skärmen)"
+    )
+
+    report = command("rapport", "årsuppföljning: ärenden per år och status", _report)
+    report.add_argument(
+        "--ut",
+        metavar="KATALOG",
+        default=".",
+        help="katalog för iop-rapport.csv och iop-rapport.png (standard: här)",
+    )
+    return parser
+
+
+def _swedish_sections(parser: argparse.ArgumentParser) -> None:
+    """argparse's own words are English; the caseworker's tool should speak Swedish."""
+    parser._positionals.title = "argument"
+    parser._optionals.title = "flaggor"
+    parser.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
+
+
+def _statuses() -> str:
+    return ", ".join(s.value for s in Status)
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    engine = _engine(args.database)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"Databasen {_describe(args.database)} har nu det senaste schemat.")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    status = _parse_status(args.status) if args.status else None
+    since = _parse_date(args.fran, "--fran")
+    until = _parse_date(args.till, "--till")
+    if since and until and since > until:
+        raise CliError("--fran måste vara samma dag som eller före --till.")
+    with _queue(args) as queue:
+        # The queue counts days in UTC; the caseworker means Swedish days. Ask a day wider on
+        # each side and keep the cases whose Swedish date is in range.
+        cases = queue.list_cases(
+            status,
+            since - timedelta(days=1) if since else None,
+            until + timedelta(days=1) if until else None,
+        )
+    cases = [c for c in cases if _within(swedish_time(c.submitted_at).date(), since, until)]
+    if args.json:
+        print(json.dumps([_case_json(c) for c in cases], ensure_ascii=False, indent=2))
+    elif cases:
+        rows = [["Referens", "Inlämnat", "Status", "Handläggare", "Organisation"]]
+        rows += [
+            [
+                c.reference,
+                format_date(c.submitted_at),
+                c.status.label,
+                c.assigned_to or "–",
+                c.organisation,
+            ]
+            for c in cases
+        ]
+        print(align_columns(rows))
+        print(f"\n{len(cases)} ärende{'' if len(cases) == 1 else 'n'}.")
+    else:
+        print("Inga ärenden matchar urvalet." if (status or since or until) else "Inga ärenden.")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _queue(args) as queue:
+        record = queue.get(args.ref)
+    print(render_text(record), end="")
+    return 0
+
+
+def _claim(args: argparse.Namespace) -> int:
+    actor = _actor(args)
+    with _queue(args) as queue:
+        queue.claim(args.ref, actor, args.notering)
+    print(f"{_normal(args.ref)} handläggs nu av {actor}.")
+    return 0
+
+
+def _move(args: argparse.Namespace) -> int:
+    new = _parse_status(args.new_status)
+    if not args.notering.strip():
+        raise CliError("Skriv en notering med --notering: den sparas i historiken.")
+    actor = _actor(args)
+    with _queue(args) as queue:
+        previous = queue.set_status(args.ref, new, actor, args.notering.strip())
+    print(f"{_normal(args.ref)}: {previous.label} → {new.label} ({actor}).")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _queue(args) as queue:
+        record = queue.get(args.ref)
+    # Every format, not only JSON: the file a caseworker files must match the contract.
+    validate_record(record)
+    content = _render(record, args.format)
+    if args.ut == "-":
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(content)
+        return 0
+    path = Path(args.ut) if args.ut else Path.cwd() / f"{record['reference']}.{args.format}"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    print(f"Sparade {path}")
+    return 0
+
+
+def _render(record: dict[str, Any], format_: str) -> str | bytes:
+    """Imported when used: fpdf2 and Jinja2 are not needed to list cases."""
+    if format_ == "json":
+        from bot.export.json_export import export_json
+
+        return export_json(record)
+    if format_ == "html":
+        from bot.export.html_export import render_html
+
+        return render_html(record)
+    from bot.export.pdf_export import render_pdf
+
+    return render_pdf(record)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from bot.export.report import render_chart_png, render_table_text, write_csv, yearly_table
+
+    with _queue(args) as queue:
+        counts = queue.yearly_counts()
+    directory = Path(args.ut)
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = yearly_table(counts)
+    print(render_table_text(rows))
+    csv_path = write_csv(rows, directory / "iop-rapport.csv")
+    png_path = render_chart_png(counts, directory / "iop-rapport.png")
+    print(f"\nSparade {csv_path} och {png_path}")
+    return 0
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _engine(url: str) -> Engine:
+    with _connection_problems(url):
+        return make_engine(url)
+
+
+@contextmanager
+def _connection_problems(url: str) -> Iterator[None]:
+    """A wrong URL or a missing driver, said in words (the URL's password hidden)."""
+    try:
+        yield
+    except ImportError as error:
+        raise CliError(
+            f"Databasdrivrutinen för {_describe(url)} är inte installerad ({error.name})."
+        ) from error
+    except ArgumentError as error:
+        raise CliError(f"Ogiltig databasadress {_describe(url)}: {error}") from error
+
+
+@contextmanager
+def _queue(args: argparse.Namespace) -> Iterator[IntakeQueue]:
+    """The queue, once we know its tables are there and current; never migrates by itself."""
+    url = args.database
+    _require_sqlite_file(url)
+    with _connection_problems(url):
+        queue = IntakeQueue.open(url, upgrade=False)
+    try:
+        if not migrate.is_current(queue.engine):
+            raise CliError(
+                f"Databasen {_describe(url)} saknar ärendekön eller har ett äldre schema. "
+                + UPGRADE_HINT
+            )
+        yield queue
+    finally:
+        queue.engine.dispose()
+
+
+def _require_sqlite_file(url: str) -> None:
+    """SQLite would create an empty file on connect; say what is wrong instead."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        # Not echoed: a malformed URL may still hold a password.
+        raise CliError(
+            "Ogiltig databasadress; kontrollera DATABASE_URL eller --database."
+        ) from error
+    path = parsed.database
+    local_file = parsed.get_backend_name() == "sqlite" and path and path != ":memory:"
+    if local_file and not Path(path).exists():
+        raise CliError(f"Databasfilen {path} finns inte. {UPGRADE_HINT}")
+
+
+def _describe(url: str) -> str:
+    try:
+        return describe(url)
+    except ArgumentError:
+        return "(ogiltig adress)"
+
+
+def _parse_status(value: str) -> Status:
+    try:
+        return Status(value.strip().lower())
+    except ValueError:
+        raise CliError(f"Okänd status '{value}'. Välj en av: {_statuses()}.") from None
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"Ogiltigt datum '{value}' för {option}; skriv ÅÅÅÅ-MM-DD.") from None
+
+
+def _within(day: date, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def _case_json(case: CaseSummary) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "submitted_at": case.submitted_at.isoformat(),
+        "status": case.status.value,
+        "status_label": case.status.label,
+        "assigned_to": case.assigned_to,
+        "organisation": case.organisation,
+    }
+
+
+def _actor(args: argparse.Namespace) -> str:
+    """The name written to the history; the column holds at most ACTOR_MAX characters."""
+    actor = (args.som or "").strip() or _current_user()
+    if len(actor) > ACTOR_MAX:
+        raise CliError(f"Namnet i --som får vara högst {ACTOR_MAX} tecken.")
+    return actor
+
+
+def _current_user() -> str:
+    """Who is at the keyboard, for the history: $USER, else the login name."""
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (OSError, KeyError):
+        raise CliError("Kunde inte avgöra vem du är; ange ditt namn med --som NAMN.") from None
+
+
+def _normal(reference: str) -> str:
+    return reference.strip().upper()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

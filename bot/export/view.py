@@ -1,0 +1,279 @@
+"""The record as a caseworker reads it: Swedish labels and words, in the order of the case file.
+
+HTML, PDF and the terminal all render this one view, so a field added here shows up in every
+format and no format can quietly leave something out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from bot.export.labels import (
+    DECLARATION_STATUSES,
+    NOT_GIVEN,
+    SPEAKERS,
+    answer_label,
+    format_date,
+    format_time,
+    status_label,
+    text_or_default,
+    verdict_label,
+)
+from bot.intake.choices import (
+    CONTRIBUTION_KINDS,
+    DELIVERY_METHODS,
+    DOCUMENT_STATUSES,
+    LEGAL_FORMS,
+    label_of,
+)
+
+# The contribution kinds are read out of free text; say so when none could be recognised.
+NOT_CLASSIFIED = "Kunde inte avgöras ur svaret"
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: str
+    href: str | None = None  # a web or mail link, so HTML and PDF can make it clickable
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    statement: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    name: str
+    status: str
+    year: str
+    delivery: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: str
+    from_status: str
+    to_status: str
+    actor: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Utterance:
+    at: str
+    speaker: str
+    text: str
+    from_user: bool
+
+
+@dataclass(frozen=True)
+class RecordView:
+    reference: str
+    organisation_name: str
+    kommun: str
+    status: str
+    submitted: str
+    case: Section
+    organisation: Section
+    contact: Section
+    initiative: Section
+    checklist_source: str
+    verdict: str
+    checklist: tuple[ChecklistRow, ...]
+    documents: tuple[DocumentRow, ...]
+    missing_documents: tuple[str, ...]
+    declaration: Section
+    declaration_text: str
+    consent: Section
+    history: tuple[HistoryRow, ...]
+    transcript: tuple[Utterance, ...]
+
+    def sections(self) -> tuple[Section, ...]:
+        """The plain label/value sections, in reading order (for simple renderers)."""
+        return (self.case, self.organisation, self.contact, self.initiative)
+
+
+def build_view(record: dict[str, Any]) -> RecordView:
+    """Turn a stored record (as `IntakeQueue.get()` returns it) into the caseworker's view."""
+    organisation = record["organisation"]
+    return RecordView(
+        reference=record["reference"],
+        organisation_name=organisation["name"],
+        kommun=record["kommun"]["name"],
+        status=status_label(record.get("status")),
+        submitted=format_date(record["submitted_at"]),
+        case=_case(record),
+        organisation=_organisation(organisation),
+        contact=_contact(record["contact"]),
+        initiative=_initiative(record["initiative"]),
+        checklist_source=record["checklist"]["source"],
+        verdict=verdict_label(record["checklist"]["verdict"]),
+        checklist=tuple(
+            ChecklistRow(a["statement"], answer_label(a["answer"]))
+            for a in record["checklist"]["answers"]
+        ),
+        documents=tuple(_document(d) for d in record["documents"]),
+        missing_documents=_missing_documents(record),
+        declaration=_declaration(record["declaration"]),
+        declaration_text=record["declaration"]["text"],
+        consent=_consent(record["consent"]),
+        history=tuple(_history(h) for h in record.get("status_history", [])),
+        transcript=tuple(_utterance(u) for u in record.get("transcript", [])),
+    )
+
+
+def _case(record: dict[str, Any]) -> Section:
+    return Section(
+        "Ärendet",
+        (
+            Field("Referens", record["reference"]),
+            Field("Kommun", record["kommun"]["name"]),
+            Field("Status", status_label(record.get("status"))),
+            Field("Handläggare", record.get("assigned_to") or "Ingen ännu"),
+            Field("Inlämnat", format_time(record["submitted_at"])),
+            Field("Samtalet påbörjades", format_time(record["created_at"])),
+            Field("Kommunens riktlinje, version", record["profile_version"]),
+            Field("Samtals-id", record["conversation_id"]),
+        ),
+    )
+
+
+def _organisation(organisation: dict[str, Any]) -> Section:
+    website = organisation.get("website")
+    return Section(
+        "Organisation",
+        (
+            Field("Namn", organisation["name"]),
+            Field("Organisationsnummer", organisation["orgnr"]),
+            Field("Juridisk form", label_of(organisation["legal_form"], LEGAL_FORMS)),
+            Field("Antal medlemmar", text_or_default(organisation.get("member_count"))),
+            Field("Webbplats", text_or_default(website), href=website),
+        ),
+    )
+
+
+def _contact(contact: dict[str, Any]) -> Section:
+    return Section(
+        "Kontaktperson",
+        (
+            Field("Namn", contact["name"]),
+            Field("Roll", text_or_default(contact.get("role"))),
+            Field("E-post", contact["email"], href=f"mailto:{contact['email']}"),
+            Field("Telefon", contact["phone"], href=f"tel:{contact['phone']}"),
+        ),
+    )
+
+
+def _initiative(initiative: dict[str, Any]) -> Section:
+    kinds = [label_of(k, CONTRIBUTION_KINDS) for k in initiative.get("contribution_kinds", [])]
+    return Section(
+        "Initiativet",
+        (
+            Field("Samhällsutmaning", initiative["challenge"]),
+            Field("Syfte", initiative["purpose"]),
+            Field("Målgrupp", initiative["target_group"]),
+            Field("Mål", text_or_default(initiative.get("goals"))),
+            Field("Organisationens insats", initiative["contribution"]),
+            Field("Typ av insats", ", ".join(kinds) or NOT_CLASSIFIED),
+            Field(
+                "Vad kommunen ombeds bidra med", text_or_default(initiative.get("ask_of_kommun"))
+            ),
+            Field("Önskad start", text_or_default(initiative.get("wished_start"))),
+            Field("Tidsperiod", text_or_default(initiative.get("duration"))),
+            Field("Berörda förvaltningar", text_or_default(initiative.get("concerned_units"))),
+        ),
+    )
+
+
+def _document(document: dict[str, Any]) -> DocumentRow:
+    delivers = document["status"] != "saknas"
+    return DocumentRow(
+        name=document["name"],
+        status=label_of(document["status"], DOCUMENT_STATUSES),
+        year=document.get("year") or "–",
+        delivery=label_of(document.get("delivery"), DELIVERY_METHODS) if delivers else "–",
+        link=document.get("link"),
+    )
+
+
+def _missing_documents(record: dict[str, Any]) -> tuple[str, ...]:
+    """Names with their status, so the caseworker knows what to ask for and what to wait for."""
+    by_id = {d["id"]: d for d in record["documents"]}
+    missing = []
+    for document_id in record["missing_documents"]:
+        document = by_id.get(document_id)
+        if document is None:
+            missing.append(document_id)
+        else:
+            status = label_of(document["status"], DOCUMENT_STATUSES).lower()
+            missing.append(f"{document['name']} ({status})")
+    return tuple(missing)
+
+
+def _declaration(declaration: dict[str, Any]) -> Section:
+    signatory = declaration.get("signatory")
+    fields = [Field("Status", DECLARATION_STATUSES.get(declaration["status"], "Okänd"))]
+    if signatory:
+        fields += [
+            Field("Undertecknare", signatory["name"]),
+            Field("Roll", text_or_default(signatory.get("role"))),
+            Field("Organisation", signatory["organisation"]),
+            Field("Intygande", declaration.get("statement") or NOT_GIVEN),
+        ]
+    fields += [
+        Field("Tidpunkt", format_time(declaration["at"])),
+        Field("Version av intyget", declaration["version"]),
+        Field("SHA-256 för texten", declaration["text_sha256"]),
+        Field("Kontroll", _hash_check(declaration)),
+    ]
+    return Section("Värdegrundsintyg", tuple(fields))
+
+
+def _hash_check(declaration: dict[str, Any]) -> str:
+    """A fingerprint only helps if someone compares it; the export does that for the reader."""
+    actual = hashlib.sha256(declaration["text"].encode("utf-8")).hexdigest()
+    if actual == declaration["text_sha256"]:
+        return "Intygets text stämmer med kontrollsumman."
+    return "VARNING: intygets text stämmer inte med kontrollsumman."
+
+
+def _consent(consent: dict[str, Any]) -> Section:
+    return Section(
+        "Samtycke",
+        (
+            Field("Samtycke till behandling", "Lämnat" if consent.get("given") else "Ej lämnat"),
+            Field("Tidpunkt", format_time(consent.get("at"))),
+            Field("Integritetsinformation, version", consent["privacy_notice_version"]),
+        ),
+    )
+
+
+def _history(entry: dict[str, Any]) -> HistoryRow:
+    return HistoryRow(
+        at=format_time(entry["at"]),
+        from_status=status_label(entry.get("from_status")),
+        to_status=status_label(entry["to_status"]),
+        actor=entry["actor"],
+        note=entry.get("note") or "",
+    )
+
+
+def _utterance(entry: dict[str, Any]) -> Utterance:
+    return Utterance(
+        at=format_time(entry["at"]),
+        speaker=SPEAKERS.get(entry["sender"], entry["sender"]),
+        text=entry["text"],
+        from_user=entry["sender"] == "user",
+    )
