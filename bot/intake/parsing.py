@@ -36,6 +36,13 @@ _SKIP_WORDS = {
     "finns ingen",
     "finns inte",
     "pass",
+    "ingen aning",
+    "vet ej",
+    "hoppa over den",
+    "hoppa over fragan",
+    "skippa den",
+    "skippa fragan",
+    "vi hoppar over den",
 }
 _YES_PHRASES = ("jag intygar", "vi intygar", "intygar", "godkanner", "samtycker", "det stammer")
 _NO_PHRASES = ("intygar inte", "godkanner inte", "samtycker inte", "stammer inte", "vill inte")
@@ -88,7 +95,9 @@ class Reply:
         return None
 
     def wants_to_skip(self) -> bool:
-        return self.intent == "unsure" or self.folded in _SKIP_WORDS
+        # Words only (and the "Hoppa över" button): NLU files short answers such as "e-post"
+        # under "unsure" now and then, and an answer must never be thrown away as a skip.
+        return self.folded in _SKIP_WORDS
 
 
 def parse(step: Step, reply: Reply, today: date | None = None) -> Any:
