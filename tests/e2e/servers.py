@@ -69,6 +69,7 @@ class Stack:
     endpoints: Path
     database_url: str
     actions: ActionServer
+    rasa: RasaServer
 
     def say(self, sender: str, message: str) -> list[dict]:
         """Send one user message over the REST channel and return the bot's messages."""
@@ -142,6 +143,36 @@ def action_server(
         server.stop()
 
 
+class RasaServer:
+    """The real Rasa server (trained model, REST channel) on a fixed port; restartable."""
+
+    def __init__(self, workdir: Path, endpoints: Path) -> None:
+        self.workdir = workdir
+        self.endpoints = endpoints
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.workdir / f"rasa-{self.port}-{self.starts}.log"
+        args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1"]
+        args += ["--port", str(self.port), "--endpoints", str(self.endpoints)]
+        args += ["--credentials", "credentials.yml"]
+        self.process = start(args, log, {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        wait_until_up(f"{self.url}/", self.process, log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
 @contextmanager
 def rasa_stack(
     workdir: Path, profile: str | None = None, database_url: str | None = None
@@ -151,28 +182,9 @@ def rasa_stack(
     database_url = database_url or sqlite_url(workdir)
     with action_server(workdir, profile, database_url) as actions:
         endpoints = write_endpoints(workdir, actions.url, database_url)
-        port = free_port()
-        log = workdir / f"rasa-{port}.log"
-        process = start(
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "--model",
-                str(MODEL),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                "credentials.yml",
-            ],
-            log,
-            {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-        )
+        rasa = RasaServer(workdir, endpoints)
         try:
-            wait_until_up(f"http://127.0.0.1:{port}/", process, log)
-            yield Stack(f"http://127.0.0.1:{port}", actions.url, endpoints, database_url, actions)
+            rasa.start()
+            yield Stack(rasa.url, actions.url, endpoints, database_url, actions, rasa)
         finally:
-            stop(process)
+            rasa.stop()

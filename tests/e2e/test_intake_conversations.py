@@ -224,6 +224,9 @@ def test_a_double_click_on_submit_gives_one_record(stack, sender):
     assert again == [say("utter_intake_already_submitted", reference=reference)]
     mine = [c for c in queue_of(stack).list_cases() if c.reference == reference]
     assert len(mine) == 1
+    # The export reads the transcript from the tracker store, so it has what came after, too.
+    transcript = [t["text"] for t in queue_of(stack).get(reference)["transcript"]]
+    assert transcript[-1] == say("utter_intake_already_submitted", reference=reference)
     assert sum(r["conversation_id"] == sender for r in _records(stack)) == 1
 
 

@@ -78,3 +78,27 @@ def test_profile_that_is_not_a_mapping_is_rejected(tmp_path):
     path.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="mapping"):
         load_profile(str(path))
+
+
+def _profile_with(tmp_path: Path, **changes) -> Path:
+    return write_profile(tmp_path, {**mora_data(), **changes})
+
+
+def test_a_kommun_chooses_which_intake_fields_may_be_skipped(tmp_path):
+    from bot.intake.state import IntakeState
+    from bot.intake.steps import all_steps
+
+    profile = load_profile(str(_profile_with(tmp_path, intake_optional=["goals"])))
+    optional = {s.id for s in all_steps(profile, IntakeState()) if s.optional}
+    assert optional == {"goals"}
+    default = load_profile("mora")
+    assert {s.id for s in all_steps(default, IntakeState()) if s.optional} == {
+        "org_members",
+        "org_website",
+        "concerned_units",
+    }
+
+
+def test_required_intake_fields_cannot_be_made_optional(tmp_path):
+    with pytest.raises(ProfileError, match=r"intake_optional(.|\n)*contact_email"):
+        load_profile(str(_profile_with(tmp_path, intake_optional=["contact_email"])))
