@@ -7,11 +7,13 @@ the database the action server wrote to and checked field by field.
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
 
 import pytest
 import requests
 
+from bot.cli import main as cli_main
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.record import problems
@@ -100,7 +102,7 @@ def any_stack(request):
     return request.getfixturevalue("stack" if request.param == "sqlite" else "pg_stack")
 
 
-def test_full_conversation_ends_with_a_schema_valid_record(any_stack):
+def test_full_conversation_ends_with_a_schema_valid_record(any_stack, tmp_path):
     stack, sender = any_stack, uuid.uuid4().hex
     summary = reach_summary(stack, sender)
     assert summary[-1] == say("utter_intake_q_summary")
@@ -155,6 +157,24 @@ def test_full_conversation_ends_with_a_schema_valid_record(any_stack):
     assert declaration["version"] == MORA.value_declaration.version
     assert declaration["signatory"]["name"] == "Anna Berg"
     assert record["consent"]["given"] is True
+    # The caseworker's JSON export of the same record validates against the schema.
+    exported = tmp_path / f"{reference}.json"
+    assert (
+        cli_main(
+            [
+                "--database",
+                stack.database_url,
+                "exportera",
+                reference,
+                "--format",
+                "json",
+                "--ut",
+                str(exported),
+            ]
+        )
+        == 0
+    )
+    assert problems(json.loads(exported.read_text(encoding="utf-8"))) == []
     said = [entry["text"] for entry in record["transcript"]]
     assert "802424-4413" in said
     assert any("Ert referensnummer är" in text for text in said)

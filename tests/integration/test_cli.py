@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.cli import main
 from bot.intake_queue.repository import IntakeQueue
@@ -53,9 +54,18 @@ def profile() -> Profile:
     return load_profile("mora")
 
 
-@pytest.fixture
-def url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    url = f"sqlite:///{tmp_path / 'q.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'q.db'}"
+    else:
+        import uuid
+
+        from tests.postgres import fresh_database
+
+        url = fresh_database(
+            request.getfixturevalue("postgres_server"), f"cli_{uuid.uuid4().hex[:10]}"
+        )
     assert main(["--database", url, "db", "upgrade"]) == 0
     assert "senaste schemat" in capsys.readouterr().out
     return url
@@ -427,14 +437,15 @@ def test_export_refuses_a_record_that_breaks_the_schema(
     engine = IntakeQueue.open(url, upgrade=False).engine
     with engine.begin() as connection:
         record = json.loads(
-            connection.exec_driver_sql(
-                "SELECT record FROM iop_initiatives WHERE reference = ?", (refs["old"],)
+            connection.execute(
+                text("SELECT record FROM iop_initiatives WHERE reference = :ref"),
+                {"ref": refs["old"]},
             ).scalar_one()
         )
         record["organisation"]["orgnr"] = "12345"
-        connection.exec_driver_sql(
-            "UPDATE iop_initiatives SET record = ? WHERE reference = ?",
-            (json.dumps(record), refs["old"]),
+        connection.execute(
+            text("UPDATE iop_initiatives SET record = :record WHERE reference = :ref"),
+            {"record": json.dumps(record), "ref": refs["old"]},
         )
     engine.dispose()
     target = tmp_path / "x.pdf"
