@@ -60,7 +60,14 @@ FIELDS: tuple[Field, ...] = (
         "org_name",
         Section.ORGANISATION,
         Kind.TEXT,
-        ("organisationens namn", "foreningens namn", "organisationsnamn", "foreningsnamn"),
+        (
+            "organisationens namn",
+            "foreningens namn",
+            "organisationsnamn",
+            "foreningsnamn",
+            "organisation",
+            "organisationen",
+        ),
     ),
     Field(
         "org_number",
@@ -111,7 +118,15 @@ FIELDS: tuple[Field, ...] = (
         "ask_of_kommun",
         Section.INITIATIVE,
         Kind.LONG_TEXT,
-        ("kommunens del", "kommunens insats", "vad vi ber om", "onskemal", "forvantningar"),
+        (
+            "kommunens del",
+            "kommunens insats",
+            "kommunen bidrar med",
+            "vad kommunen bidrar med",
+            "vad vi ber om",
+            "onskemal",
+            "forvantningar",
+        ),
     ),
     Field(
         "wished_start",

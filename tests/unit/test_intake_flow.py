@@ -193,3 +193,19 @@ def test_state_survives_the_slot_round_trip():
     assert again == state
     assert IntakeState.from_slot(None) is None
     assert IntakeState.from_slot({"unexpected": 1}) is None
+
+
+def test_every_summary_label_names_its_own_field_for_a_correction():
+    """At the summary the user may type a label ("Målgrupp") to change that field."""
+    import re
+
+    from tests.e2e.texts import DOMAIN
+
+    template = DOMAIN["responses"]["utter_intake_summary"][0]["text"]
+    state = complete_state(MORA)
+    pairs = re.findall(r"(?:^|\n)([^:\n{]+): \{(\w+)\}", template)
+    assert len(pairs) >= 15
+    for label, field in pairs:
+        if field in ("documents", "declaration"):
+            continue
+        assert correction_target(MORA, state, label, at_summary=True) == field, label
