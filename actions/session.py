@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.names import Action as ActionName
-from bot.names import Slot
+from bot.names import Form, Slot
 from bot.profile import active_profile
 
 # Per-turn state that must not leak into a new session.
@@ -32,5 +32,15 @@ class ActionSessionStart(Action):
             SessionStarted(),
             *carried_over,
             SlotSet(Slot.KOMMUN_NAME, active_profile().kommun.name),
+            *_resume_form(tracker),
             ActionExecuted("action_listen"),
         ]
+
+
+def _resume_form(tracker: Tracker) -> list[EventType]:
+    """Someone back after an hour answers the question they were asked, so keep it open."""
+    name = (tracker.active_loop or {}).get("name")
+    requested = tracker.get_slot(Slot.REQUESTED_SLOT)
+    if name in (Form.CHECKLIST, Form.INTAKE) and requested:
+        return [ActiveLoop(name), SlotSet(Slot.REQUESTED_SLOT, requested)]
+    return []

@@ -279,3 +279,10 @@ def test_pause_and_resume_keeps_what_was_filled_in(stack, sender):
 def _records(stack) -> list[dict]:
     queue = queue_of(stack)
     return [queue.get(case.reference) for case in queue.list_cases()]
+
+
+def test_a_new_session_after_a_break_carries_on_with_the_open_question(stack, sender):
+    start_intake(stack, sender)
+    stack.texts(sender, ORGANISATION[0])
+    stack.texts(sender, "/session_start")  # what Rasa does after an hour of silence
+    assert stack.texts(sender, ORGANISATION[1]) == [say("utter_intake_q_org_legal_form")]

@@ -17,7 +17,7 @@ from actions.checklist import (
 from actions.escalation import ActionFallback, ActionRequestHuman
 from actions.knowledge import ActionAnswerMore, ActionAnswerQuestion
 from actions.session import ActionSessionStart
-from bot.names import Intent, Response, Slot
+from bot.names import Form, Intent, Response, Slot
 from bot.profile import load_profile
 from tests.conftest import PROJECT_ROOT
 from tests.unit.tracker_factory import make_tracker, responses, user_event
@@ -47,6 +47,22 @@ async def test_session_start_sets_kommun_name_and_keeps_checklist_answers():
     assert slots[Slot.CHECKLIST_ANSWERS] == {IDS[0]: "ja"}
     assert Slot.CHECKLIST_ANSWER not in slots
     assert events[0]["event"] == "session_started"
+
+
+async def test_session_start_keeps_an_open_form_open():
+    tracker = make_tracker(
+        slots={Slot.REQUESTED_SLOT: Slot.CHECKLIST_ANSWER, Slot.CHECKLIST_CURRENT: IDS[2]},
+        in_checklist=True,
+    )
+    _, events = await run(ActionSessionStart(), tracker)
+    assert {"event": "active_loop", "name": Form.CHECKLIST, "timestamp": None} in events
+    assert slot_events(events)[Slot.REQUESTED_SLOT] == Slot.CHECKLIST_ANSWER
+    assert events[-1]["event"] == "action"  # then it listens
+
+
+async def test_session_start_without_an_open_form_opens_none():
+    _, events = await run(ActionSessionStart(), make_tracker())
+    assert not [e for e in events if e["event"] == "active_loop"]
 
 
 async def test_start_introduces_the_checklist_with_its_length_and_starts_at_question_one():
