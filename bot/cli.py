@@ -30,7 +30,7 @@ from sqlalchemy.exc import (
 from bot.export.columns import align_columns
 from bot.export.labels import format_date, swedish_time
 from bot.export.text_export import render_text
-from bot.intake_queue import migrate
+from bot.intake_queue import accounts, migrate
 from bot.intake_queue.database import database_url, describe, make_engine
 from bot.intake_queue.repository import CaseNotFound, CaseSummary, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.database = args.database or database_url()
         return args.handler(args)
-    except (CaseNotFound, TransitionError, CliError) as error:
+    except (CaseNotFound, TransitionError, CliError, accounts.AccountError) as error:
         return _fail(str(error))
     except RecordError as error:
         problems = "; ".join(line.strip(" -") for line in str(error).splitlines()[1:])
@@ -169,6 +169,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--ut", metavar="FIL", help="filen att skriva (standard: REF.format här; - = skärmen)"
     )
 
+    konto = commands.add_parser(
+        "konto",
+        help="handläggarkonton för konsolen",
+        description="Handläggarkonton.",
+        add_help=False,
+    )
+    _swedish_sections(konto)
+    konto_commands = konto.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
+    skapa = konto_commands.add_parser(
+        "skapa",
+        help="skapa ett konto",
+        description="Skapa ett handläggarkonto.",
+        parents=[database],
+        add_help=False,
+    )
+    _swedish_sections(skapa)
+    skapa.add_argument("username", metavar="ANVÄNDARNAMN", help="t.ex. karin.andersson")
+    skapa.add_argument("--namn", required=True, help="namnet som visas, t.ex. 'Karin Andersson'")
+    skapa.add_argument(
+        "--losenord-fran-stdin",
+        action="store_true",
+        help="läs lösenordet från standard in (annars frågar programmet två gånger)",
+    )
+    skapa.set_defaults(handler=_account_create)
+    konton = konto_commands.add_parser(
+        "lista",
+        help="lista konton",
+        description="Lista handläggarkonton.",
+        parents=[database],
+        add_help=False,
+    )
+    _swedish_sections(konton)
+    konton.set_defaults(handler=_account_list)
+    sparra = konto_commands.add_parser(
+        "sparra",
+        help="stäng av ett konto",
+        description="Stäng av ett handläggarkonto.",
+        parents=[database],
+        add_help=False,
+    )
+    _swedish_sections(sparra)
+    sparra.add_argument("username", metavar="ANVÄNDARNAMN")
+    sparra.set_defaults(handler=_account_disable)
+
     report = command("rapport", "årsuppföljning: ärenden per år och status", _report)
     report.add_argument(
         "--ut",
@@ -203,6 +247,37 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _account_create(args: argparse.Namespace) -> int:
+    if args.losenord_fran_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Lösenord: ")
+        if getpass.getpass("Samma lösenord igen: ") != password:
+            raise CliError("Lösenorden var inte lika. Inget konto skapades.")
+    with _queue(args) as queue:
+        account = accounts.create_account(queue.engine, args.username, args.namn, password)
+    print(f"Kontot {account.username} ({account.display_name}) är skapat.")
+    return 0
+
+
+def _account_list(args: argparse.Namespace) -> int:
+    with _queue(args) as queue:
+        found = accounts.list_accounts(queue.engine)
+    for account in found:
+        state = "aktivt" if account.active else "avstängt"
+        print(f"{account.username}\t{account.display_name}\t{state}")
+    if not found:
+        print(f"Inga konton. Skapa ett med: {PROG} konto skapa ANVÄNDARNAMN --namn NAMN")
+    return 0
+
+
+def _account_disable(args: argparse.Namespace) -> int:
+    with _queue(args) as queue:
+        accounts.set_active(queue.engine, args.username, False)
+    print(f"Kontot {args.username} är avstängt.")
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     status = _parse_status(args.status) if args.status else None
     since = _parse_date(args.fran, "--fran")
@@ -210,8 +285,8 @@ def _list(args: argparse.Namespace) -> int:
     if since and until and since > until:
         raise CliError("--fran måste vara samma dag som eller före --till.")
     with _queue(args) as queue:
-        # The queue counts days in UTC; the caseworker means Swedish days. Ask a day wider on
-        # each side and keep the cases whose Swedish date is in range.
+        # Ask a day wider on each side and keep the cases whose Swedish date is in range, so the
+        # result never depends on how the database stores time zones.
         cases = queue.list_cases(
             status,
             since - timedelta(days=1) if since else None,

@@ -7,6 +7,7 @@ it are the ones caseworkers filter and sort on.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -56,4 +58,31 @@ status_history = Table(
     Column("actor", String(120), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
+)
+
+caseworkers = Table(
+    "iop_caseworkers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("display_name", String(120), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+handoffs = Table(
+    "iop_handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # live | callback
+    Column("status", String(20), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(80)),
+    Column("question", Text),
+    Column("contact", Text, nullable=False),  # JSON: name, email, phone
+    Column("collected", Text, nullable=False),  # JSON: what the bot had collected so far
+    Column("transcript", Text, nullable=False),  # JSON: the conversation until the handoff
 )

@@ -454,3 +454,25 @@ def test_export_refuses_a_record_that_breaks_the_schema(
     )
     assert_one_line_error(code, out, err, "stämmer inte med schemat", "organisation/orgnr")
     assert not target.exists()
+
+
+def test_accounts_are_created_listed_and_disabled_with_the_cli(capsys, url, monkeypatch) -> None:
+    import io
+
+    from bot.intake_queue.accounts import authenticate
+    from bot.intake_queue.repository import IntakeQueue as Queue
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("ett långt lösenord 42\n"))
+    code, out, _ = run(
+        capsys, url, "konto", "skapa", "karin.a", "--namn", "Karin A", "--losenord-fran-stdin"
+    )
+    assert code == 0 and "karin.a" in out
+    engine = Queue.open(url, upgrade=False).engine
+    assert authenticate(engine, "karin.a", "ett långt lösenord 42") is not None
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    code, _, err = run(capsys, url, "konto", "skapa", "bo", "--namn", "B", "--losenord-fran-stdin")
+    assert code == 2 and "minst 12" in err
+    assert "karin.a\tKarin A\taktivt" in run(capsys, url, "konto", "lista")[1]
+    assert run(capsys, url, "konto", "sparra", "karin.a")[0] == 0
+    assert authenticate(engine, "karin.a", "ett långt lösenord 42") is None
+    engine.dispose()

@@ -50,6 +50,7 @@ def test_migrations_create_the_tables_and_are_idempotent(queue):
     migrate.upgrade(queue.engine)  # a second run changes nothing
     tables = set(inspect(queue.engine).get_table_names())
     assert {"iop_initiatives", "iop_status_history", "iop_alembic_version"} <= tables
+    assert {"iop_caseworkers", "iop_handoffs"} <= tables
     assert migrate.is_current(queue.engine)
 
 

@@ -1,0 +1,143 @@
+"""Handoffs to a person: a live chat a caseworker takes over, or a callback request.
+
+Both land in the intake queue with the conversation so far and whatever the bot had collected,
+so the caseworker never has to ask again. One open handoff per conversation: asking twice does
+not make two.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from bot.intake_queue.models import handoffs
+from bot.intake_queue.repository import CaseNotFound, now_utc
+
+
+class Kind(str, Enum):
+    LIVE = "live"
+    CALLBACK = "callback"
+
+
+class HandoffStatus(str, Enum):
+    WAITING = "vantar"  # nobody has taken it yet
+    ACTIVE = "pagar"  # a caseworker is chatting; the bot is paused
+    CLOSED = "avslutad"
+
+    @property
+    def open(self) -> bool:
+        return self is not HandoffStatus.CLOSED
+
+
+@dataclass(frozen=True)
+class Handoff:
+    id: int
+    conversation_id: str
+    kind: Kind
+    status: HandoffStatus
+    created_at: datetime
+    claimed_by: str | None
+    question: str | None
+    contact: dict[str, Any]
+    collected: dict[str, Any]
+    transcript: list[dict[str, str]]
+
+
+def _from_row(row: Any) -> Handoff:
+    return Handoff(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        kind=Kind(row.kind),
+        status=HandoffStatus(row.status),
+        created_at=row.created_at,
+        claimed_by=row.claimed_by,
+        question=row.question,
+        contact=json.loads(row.contact),
+        collected=json.loads(row.collected),
+        transcript=json.loads(row.transcript),
+    )
+
+
+class Handoffs:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def open_for(self, conversation_id: str) -> Handoff | None:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(handoffs)
+                .where(handoffs.c.conversation_id == conversation_id)
+                .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+                .order_by(handoffs.c.id.desc())
+            ).all()
+        return _from_row(rows[0]) if rows else None
+
+    def request(
+        self,
+        conversation_id: str,
+        kind: Kind,
+        transcript: list[dict[str, str]],
+        collected: dict[str, Any] | None = None,
+        contact: dict[str, Any] | None = None,
+        question: str | None = None,
+    ) -> Handoff:
+        """Create the handoff, or return the one already open for this conversation."""
+        existing = self.open_for(conversation_id)
+        if existing is not None:
+            return existing
+        moment = now_utc()
+        with self.engine.begin() as connection:
+            connection.execute(
+                handoffs.insert().values(
+                    conversation_id=conversation_id,
+                    kind=kind.value,
+                    status=HandoffStatus.WAITING.value,
+                    created_at=moment,
+                    updated_at=moment,
+                    claimed_by=None,
+                    question=question,
+                    contact=json.dumps(contact or {}, ensure_ascii=False),
+                    collected=json.dumps(collected or {}, ensure_ascii=False),
+                    transcript=json.dumps(transcript, ensure_ascii=False),
+                )
+            )
+        created = self.open_for(conversation_id)
+        assert created is not None
+        return created
+
+    def waiting(self) -> list[Handoff]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(handoffs)
+                .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+                .order_by(handoffs.c.created_at)
+            ).all()
+        return [_from_row(r) for r in rows]
+
+    def claim(self, handoff_id: int, username: str) -> Handoff:
+        """Take an open handoff; a closed one stays closed."""
+        return self._set(handoff_id, HandoffStatus.ACTIVE, only_open=True, claimed_by=username)
+
+    def close(self, handoff_id: int) -> Handoff:
+        return self._set(handoff_id, HandoffStatus.CLOSED)
+
+    def _set(
+        self, handoff_id: int, status: HandoffStatus, only_open: bool = False, **values: Any
+    ) -> Handoff:
+        query = handoffs.update().where(handoffs.c.id == handoff_id)
+        if only_open:
+            query = query.where(handoffs.c.status != HandoffStatus.CLOSED.value)
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                query.values(status=status.value, updated_at=now_utc(), **values)
+            )
+            if result.rowcount == 0:
+                raise CaseNotFound(f"Ingen öppen överlämning med nummer {handoff_id}.")
+            row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
+        return _from_row(row)
