@@ -22,7 +22,13 @@ from actions.conversation import checklist_answers, latest_intent, latest_text
 from actions.knowledge import profile_facts
 from actions.queue_access import intake_queue
 from bot.assessment import Outcome, assess
-from bot.intake.choices import DELIVERY_METHODS, DOCUMENT_STATUSES, LEGAL_FORMS, label_of
+from bot.intake.choices import (
+    DECLARATION_STATUSES,
+    DELIVERY_METHODS,
+    DOCUMENT_STATUSES,
+    LEGAL_FORMS,
+    label_of,
+)
 from bot.intake.flow import Result, apply_reply, declaration_text
 from bot.intake.parsing import Reply
 from bot.intake.state import IntakeState
@@ -31,7 +37,7 @@ from bot.intake_queue.transcripts import from_events
 from bot.names import Action as ActionName
 from bot.names import Form, Intent, Response, Slot
 from bot.profile import Profile, active_profile
-from bot.record import build_record, missing_for_submission
+from bot.record import build_record, document_entry, missing_for_submission
 from bot.text import fold_diacritics
 
 logger = logging.getLogger(__name__)
@@ -189,20 +195,20 @@ def summary_values(profile: Profile, state: IntakeState) -> dict[str, str]:
     values["org_legal_form"] = label_of(state.values.get("org_legal_form"), LEGAL_FORMS)
     lines = []
     for document in profile.documents:
-        detail = state.documents.get(document.id, {})
-        status = detail.get("status")
-        parts = [label_of(status, DOCUMENT_STATUSES)]
-        if status == "finns" and detail.get("year"):
-            parts.append(detail["year"])
-        if status in ("finns", "kommer_senare") and detail.get("delivery"):
-            parts.append(label_of(detail["delivery"], DELIVERY_METHODS).lower())
+        # The record's rule decides which details belong to the status (a year only if it exists).
+        entry = document_entry(profile, document.id, state.documents.get(document.id, {}))
+        parts = [label_of(entry["status"], DOCUMENT_STATUSES)]
+        if entry["year"]:
+            parts.append(entry["year"])
+        if entry["delivery"]:
+            parts.append(label_of(entry["delivery"], DELIVERY_METHODS).lower())
         lines.append(f"• {document.name}: {', '.join(parts)}")
     declaration = state.declaration or {}
     values["documents"] = "\n".join(lines)
-    values["declaration"] = {
-        "signed": f"intygat av {state.values.get('signatory_name') or ''}".strip(),
-        "refused": "inte intygat",
-    }.get(declaration.get("status", ""), _NOT_GIVEN)
+    status = declaration.get("status")
+    values["declaration"] = label_of(status, DECLARATION_STATUSES).lower() or _NOT_GIVEN
+    if status == "signed" and state.values.get("signatory_name"):
+        values["declaration"] += f" av {state.values['signatory_name']}"
     keys = [
         f.id
         for f in FIELDS

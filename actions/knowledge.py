@@ -25,7 +25,7 @@ def profile_facts(profile: Profile) -> dict[str, Any]:
         "next_steps": profile.next_steps,
         "documents": "\n".join(f"• {document.name}" for document in profile.documents),
         "declaration_summary": profile.value_declaration.summary,
-        "declaration_text": profile.value_declaration.text.replace("{organisation}", "…"),
+        "declaration_text": profile.value_declaration.for_organisation("…"),
         "examples": profile.examples,
         "retention_days": profile.retention_days,
         "contact_email": profile.kommun.contact.email,

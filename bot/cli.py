@@ -114,29 +114,37 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
 
     def command(
-        name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+        name: str,
+        help_text: str,
+        handler: Callable[[argparse.Namespace], int],
+        group: Any = commands,
+        description: str | None = None,
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(
-            name, help=help_text, description=help_text, parents=[database], add_help=False
+        sub = group.add_parser(
+            name,
+            help=help_text,
+            description=description or help_text,
+            parents=[database],
+            add_help=False,
         )
         _swedish_sections(sub)
         sub.set_defaults(handler=handler)
         return sub
 
-    db = commands.add_parser(
-        "db", help="databasen", description="Underhåll av databasen.", add_help=False
-    )
-    _swedish_sections(db)
-    db_commands = db.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
-    upgrade = db_commands.add_parser(
+    def command_group(name: str, help_text: str, description: str) -> Any:
+        """A command with its own subcommands, like `db upgrade` or `konto skapa`."""
+        parent = commands.add_parser(name, help=help_text, description=description, add_help=False)
+        _swedish_sections(parent)
+        return parent.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
+
+    db_commands = command_group("db", "databasen", "Underhåll av databasen.")
+    command(
         "upgrade",
-        help="skapa eller uppdatera tabellerna för ärendekön",
+        "skapa eller uppdatera tabellerna för ärendekön",
+        _db_upgrade,
+        group=db_commands,
         description="Skapa eller uppdatera tabellerna för ärendekön (Alembic-migreringar).",
-        parents=[database],
-        add_help=False,
     )
-    _swedish_sections(upgrade)
-    upgrade.set_defaults(handler=_db_upgrade)
 
     lista = command("lista", "lista ärenden, nyaste först", _list)
     lista.add_argument("--status", metavar="STATUS", help=f"bara ärenden med status: {_statuses()}")
@@ -169,22 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--ut", metavar="FIL", help="filen att skriva (standard: REF.format här; - = skärmen)"
     )
 
-    konto = commands.add_parser(
-        "konto",
-        help="handläggarkonton för konsolen",
-        description="Handläggarkonton.",
-        add_help=False,
+    konto_commands = command_group("konto", "handläggarkonton för konsolen", "Handläggarkonton.")
+    skapa = command(
+        "skapa", "skapa ett konto", _account_create, konto_commands, "Skapa ett handläggarkonto."
     )
-    _swedish_sections(konto)
-    konto_commands = konto.add_subparsers(title="kommandon", metavar="KOMMANDO", required=True)
-    skapa = konto_commands.add_parser(
-        "skapa",
-        help="skapa ett konto",
-        description="Skapa ett handläggarkonto.",
-        parents=[database],
-        add_help=False,
-    )
-    _swedish_sections(skapa)
     skapa.add_argument("username", metavar="ANVÄNDARNAMN", help="t.ex. karin.andersson")
     skapa.add_argument("--namn", required=True, help="namnet som visas, t.ex. 'Karin Andersson'")
     skapa.add_argument(
@@ -192,26 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="läs lösenordet från standard in (annars frågar programmet två gånger)",
     )
-    skapa.set_defaults(handler=_account_create)
-    konton = konto_commands.add_parser(
-        "lista",
-        help="lista konton",
-        description="Lista handläggarkonton.",
-        parents=[database],
-        add_help=False,
-    )
-    _swedish_sections(konton)
-    konton.set_defaults(handler=_account_list)
-    sparra = konto_commands.add_parser(
+    command("lista", "lista konton", _account_list, konto_commands, "Lista handläggarkonton.")
+    sparra = command(
         "sparra",
-        help="stäng av ett konto",
-        description="Stäng av ett handläggarkonto.",
-        parents=[database],
-        add_help=False,
+        "stäng av ett konto",
+        _account_disable,
+        konto_commands,
+        "Stäng av ett handläggarkonto.",
     )
-    _swedish_sections(sparra)
     sparra.add_argument("username", metavar="ANVÄNDARNAMN")
-    sparra.set_defaults(handler=_account_disable)
 
     report = command("rapport", "årsuppföljning: ärenden per år och status", _report)
     report.add_argument(

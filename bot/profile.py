@@ -80,6 +80,10 @@ class ValueDeclaration(_Strict):
     summary: str = Field(..., min_length=10)
     text: str = Field(..., min_length=50)
 
+    def for_organisation(self, organisation: str) -> str:
+        """The text as shown to (and signed by) one organisation."""
+        return self.text.replace("{organisation}", organisation).strip()
+
     @property
     def sha256(self) -> str:
         """Fingerprint of the exact text shown, so a signature points at one wording."""

@@ -84,7 +84,9 @@ def build_record(
     if missing:
         raise RecordError(f"Intake is not complete: {', '.join(missing)}")
     values = state.values
-    documents = [_document(profile, d.id, state.documents.get(d.id, {})) for d in profile.documents]
+    documents = [
+        document_entry(profile, d.id, state.documents.get(d.id, {})) for d in profile.documents
+    ]
     record = {
         "schema_version": SCHEMA_VERSION,
         "reference": reference,
@@ -141,7 +143,7 @@ def build_record(
     return validate_record(record)
 
 
-def _document(profile: Profile, document_id: str, detail: dict[str, Any]) -> dict[str, Any]:
+def document_entry(profile: Profile, document_id: str, detail: dict[str, Any]) -> dict[str, Any]:
     """Only the details that belong to the final status are kept (a year only if it exists)."""
     status = detail.get("status", "saknas")
     delivers = status in ("finns", "kommer_senare")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import zlib
 
-_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)\s*endobj", re.S)
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_OBJECT_START = re.compile(rb"(\d+) 0 obj")
+_STREAM_START = re.compile(rb"stream\r?\n")
+_LENGTH = re.compile(rb"/Length (\d+)")
 _FONT_RESOURCE = re.compile(rb"/(F\d+) (\d+) 0 R")
 _TO_UNICODE = re.compile(rb"/ToUnicode (\d+) 0 R")
 _PAGES = re.compile(rb"/Type /Pages\b")
@@ -24,15 +25,28 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes]]:
-    """Object number → (dictionary text, decompressed stream or b"")."""
+    """Object number → (dictionary text, decompressed stream or b"").
+
+    A stream is read by its /Length, never by searching for "endstream": compressed bytes may
+    contain anything, and a PDF with a timestamp in it compresses differently every minute.
+    """
     objects = {}
-    for match in _OBJECT.finditer(pdf):
-        body = match.group(2)
-        stream = _STREAM.search(body)
-        data = stream.group(1) if stream else b""
-        if stream and b"/FlateDecode" in body[: stream.start()]:
-            data = zlib.decompress(data)
-        objects[int(match.group(1))] = (body[: stream.start()] if stream else body, data)
+    position = 0
+    while match := _OBJECT_START.search(pdf, position):
+        number, body_start = int(match.group(1)), match.end()
+        stream = _STREAM_START.search(pdf, body_start)
+        end = pdf.find(b"endobj", body_start)
+        if stream and stream.start() < end:
+            body = pdf[body_start : stream.start()]
+            length = int(_LENGTH.search(body).group(1))
+            data = pdf[stream.end() : stream.end() + length]
+            if b"/FlateDecode" in body:
+                data = zlib.decompress(data)
+            end = pdf.find(b"endobj", stream.end() + length)
+        else:
+            body, data = pdf[body_start:end], b""
+        objects[number] = (body.strip(), data)
+        position = end + len(b"endobj")
     return objects
 
 

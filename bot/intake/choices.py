@@ -75,6 +75,11 @@ DELIVERY_METHODS: tuple[Choice, ...] = (
     Choice("post", "Post", ("post", "brev", "posten", "papper", "vanlig post", "postar")),
 )
 
+DECLARATION_STATUSES: tuple[Choice, ...] = (
+    Choice("signed", "Intygat", ()),
+    Choice("refused", "Inte intygat", ()),
+)
+
 CONTRIBUTION_KINDS: tuple[Choice, ...] = (
     Choice("pengar", "Pengar", ("pengar", "kronor", "kr", "finansiering", "medel", "insamlade")),
     Choice(

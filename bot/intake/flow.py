@@ -59,7 +59,7 @@ class Outcome:
 def declaration_text(profile: Profile, state: IntakeState) -> str:
     """The value declaration exactly as shown, with the organisation's name filled in."""
     organisation = state.values.get("org_name") or "organisationen"
-    return profile.value_declaration.text.replace("{organisation}", organisation).strip()
+    return profile.value_declaration.for_organisation(organisation)
 
 
 def _document_aliases(profile: Profile) -> dict[str, str]:

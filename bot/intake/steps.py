@@ -150,7 +150,6 @@ FIELDS: tuple[Field, ...] = (
         ("intyget", "intyg", "vardegrund", "vardegrunden", "demokrativillkor"),
     ),
 )
-FIELD_BY_ID = {f.id: f for f in FIELDS}
 
 SUMMARY = "summary"
 CONSENT = "consent"
@@ -212,10 +211,6 @@ def all_steps(profile: Profile, state: IntakeState) -> list[Step]:
     ]
 
 
-def step_by_id(profile: Profile, state: IntakeState, step_id: str) -> Step | None:
-    return next((s for s in all_steps(profile, state) if s.id == step_id), None)
-
-
 def next_step(profile: Profile, state: IntakeState) -> Step | None:
     """The question to ask now: a field the user asked to change, else the first unanswered."""
     steps = all_steps(profile, state)
@@ -224,7 +219,3 @@ def next_step(profile: Profile, state: IntakeState) -> Step | None:
         if wanted is not None:
             return wanted
     return next((s for s in steps if not state.is_answered(s.id)), None)
-
-
-def section_number(section: Section) -> int:
-    return SECTION_ORDER.index(section) + 1

@@ -85,25 +85,28 @@ class Stack:
         return [m.get("text", "") for m in self.say(sender, message)]
 
 
-class ActionServer:
-    """The real action server on a fixed port, which a test may stop and start again."""
+class Server:
+    """One real server process on a fixed loopback port, which a test may stop and start again."""
 
-    def __init__(self, workdir: Path, database_url: str, profile: str | None = None) -> None:
-        self.env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "DATABASE_URL": database_url}
-        if profile:
-            self.env["IOP_PROFILE"] = profile
-        self.port = free_port()
+    name = "server"
+    health_path = "/"
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
         self.workdir = workdir
+        self.env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env}
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.starts = 0
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
     def start(self) -> None:
         self.starts += 1
-        log = self.workdir / f"actions-{self.port}-{self.starts}.log"
-        args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions"]
-        self.process = start([*args, "--port", str(self.port)], log, self.env)
-        wait_until_up(f"{self.url}/health", self.process, log)
+        log = self.workdir / f"{self.name}-{self.port}-{self.starts}.log"
+        self.process = start(self.command(), log, self.env)
+        wait_until_up(f"{self.url}{self.health_path}", self.process, log)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -113,6 +116,28 @@ class ActionServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+class ActionServer(Server):
+    """The real action server, writing to the given database."""
+
+    name = "actions"
+    health_path = "/health"
+
+    def __init__(self, workdir: Path, database_url: str, profile: str | None = None) -> None:
+        env = {"DATABASE_URL": database_url} | ({"IOP_PROFILE": profile} if profile else {})
+        super().__init__(workdir, env)
+
+    def command(self) -> list[str]:
+        return [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(self.port),
+        ]
 
 
 def sqlite_url(workdir: Path) -> str:
@@ -143,34 +168,30 @@ def action_server(
         server.stop()
 
 
-class RasaServer:
-    """The real Rasa server (trained model, REST channel) on a fixed port; restartable."""
+class RasaServer(Server):
+    """The real Rasa server: trained model, REST channel, the given endpoints."""
+
+    name = "rasa"
 
     def __init__(self, workdir: Path, endpoints: Path) -> None:
-        self.workdir = workdir
+        super().__init__(workdir, {})
         self.endpoints = endpoints
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-        self.starts = 0
 
-    def start(self) -> None:
-        self.starts += 1
-        log = self.workdir / f"rasa-{self.port}-{self.starts}.log"
-        args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1"]
-        args += ["--port", str(self.port), "--endpoints", str(self.endpoints)]
-        args += ["--credentials", "credentials.yml"]
-        self.process = start(args, log, {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-        wait_until_up(f"{self.url}/", self.process, log)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-            self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+    def command(self) -> list[str]:
+        return [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            "credentials.yml",
+        ]
 
 
 @contextmanager

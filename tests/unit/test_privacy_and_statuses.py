@@ -11,13 +11,16 @@ from bot.privacy import MASK, mask_personal_numbers
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["Mitt pnr är 19850312-1234.", "850312-1231", "8503121231", "samordningsnr 850372-1234"],
+    ("text", "expected"),
+    [
+        ("Mitt pnr är 19850312-1234.", f"Mitt pnr är {MASK}."),
+        ("850312-1231", MASK),
+        ("8503121231", MASK),  # no hyphen, but the check digit fits
+        ("samordningsnr 850372-1234", f"samordningsnr {MASK}"),
+    ],
 )
-def test_personal_identity_numbers_are_masked(text):
-    masked = mask_personal_numbers(text)
-    assert MASK in masked
-    assert "1234" not in masked.replace(MASK, "") or "1231" not in masked
+def test_personal_identity_numbers_are_masked(text, expected):
+    assert mask_personal_numbers(text) == expected
 
 
 @pytest.mark.parametrize("text", ["orgnr 802424-4413", "ring 0701234567", "möte 2025-03-14"])
