@@ -24,19 +24,27 @@ trap cleanup EXIT INT TERM
 say "Starting the action server on port $ACTIONS_PORT"
 "$VENV/bin/rasa" run actions --actions actions --port "$ACTIONS_PORT" >"$LOGS/actions.log" 2>&1 &
 pids+=($!)
+# Rasa's HTTP API (read a conversation, pause/resume it for a caseworker) is on loopback only and
+# needs this token; only the web gateway knows it.
+if [ -z "${RASA_TOKEN:-}" ]; then
+  [ -s "$BUILD/rasa-token" ] || (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$BUILD/rasa-token")
+  RASA_TOKEN="$(cat "$BUILD/rasa-token")"
+fi
+export RASA_TOKEN RASA_URL="http://127.0.0.1:$RASA_PORT"
+
 say "Starting the Rasa server on 127.0.0.1:$RASA_PORT"
 "$VENV/bin/rasa" run --model models/iop-lotsen.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
-  --endpoints "$BUILD/endpoints.yml" --credentials credentials.yml --cors "http://localhost:$WEB_PORT" \
-  --cors "http://127.0.0.1:$WEB_PORT" >"$LOGS/rasa.log" 2>&1 &
+  --endpoints "$BUILD/endpoints.yml" --credentials credentials.yml --enable-api \
+  --auth-token "$RASA_TOKEN" >"$LOGS/rasa.log" 2>&1 &
 pids+=($!)
-"$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" \
-  >"$LOGS/web.log" 2>&1 &
+say "Starting the web gateway (widget, demo page, caseworker console) on port $WEB_PORT"
+"$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" >"$LOGS/web.log" 2>&1 &
 pids+=($!)
 
 "$VENV/bin/python" scripts/wait_for.py "http://127.0.0.1:$ACTIONS_PORT/health" \
-  "http://127.0.0.1:$RASA_PORT/" --timeout 180 || { tail -n 30 "$LOGS"/*.log; exit 1; }
+  "http://127.0.0.1:$RASA_PORT/" "http://127.0.0.1:$WEB_PORT/health" --timeout 180 || { tail -n 30 "$LOGS"/*.log; exit 1; }
 
-say "Ready. Chat in your browser: http://localhost:$WEB_PORT/"
-say "Or over REST: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"test\",\"message\":\"Hej! Vad är IOP?\"}'"
+say "Ready. The demo page with the chat widget: http://localhost:$WEB_PORT/"
+say "Caseworker console: http://localhost:$WEB_PORT/handlaggare/ (create an account first: $VENV/bin/iop-handlaggare konto skapa <namn>)"
 say "Logs in build/logs/. Stop with Ctrl+C."
 wait -n "${pids[@]}"

@@ -7,6 +7,9 @@ setup_all
 # The integration and end-to-end tests start their own PostgreSQL server from Debian's packages.
 source "$PROJECT_ROOT/scripts/ensure_postgres.sh"
 ensure_postgres
+# The browser tests drive Debian's chromium headless.
+source "$PROJECT_ROOT/scripts/ensure_chromium.sh"
+ensure_chromium
 cd "$PROJECT_ROOT"
 
 say "Lint (ruff)"

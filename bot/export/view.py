@@ -130,7 +130,7 @@ def build_view(record: dict[str, Any]) -> RecordView:
         declaration_text=record["declaration"]["text"],
         consent=_consent(record["consent"]),
         history=tuple(_history(h) for h in record.get("status_history", [])),
-        transcript=tuple(_utterance(u) for u in record.get("transcript", [])),
+        transcript=tuple(utterance(u) for u in record.get("transcript", [])),
     )
 
 
@@ -270,10 +270,15 @@ def _history(entry: dict[str, Any]) -> HistoryRow:
     )
 
 
-def _utterance(entry: dict[str, Any]) -> Utterance:
+def _speaker(entry: dict[str, Any]) -> str:
+    label = SPEAKERS.get(entry["sender"], entry["sender"])
+    return f"{label} {entry['name']}" if entry.get("name") else label
+
+
+def utterance(entry: dict[str, Any]) -> Utterance:
     return Utterance(
         at=format_time(entry["at"]),
-        speaker=SPEAKERS.get(entry["sender"], entry["sender"]),
+        speaker=_speaker(entry),
         text=entry["text"],
         from_user=entry["sender"] == "user",
     )

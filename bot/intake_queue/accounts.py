@@ -131,3 +131,12 @@ def set_active(engine: Engine, username: str, active: bool) -> None:
         )
     if result.rowcount == 0:
         raise AccountError(f"Det finns inget konto som heter {username}.")
+
+
+def find_account(engine: Engine, username: str) -> Caseworker | None:
+    """An account by username (active or not); the console checks `active` on every request."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(caseworkers).where(caseworkers.c.username == username.strip().lower())
+        ).first()
+    return Caseworker(row.username, row.display_name, row.active) if row else None

@@ -35,6 +35,12 @@ class HandoffStatus(str, Enum):
         return self is not HandoffStatus.CLOSED
 
 
+class CloseReason(str, Enum):
+    RESUMED = "resumed"  # the caseworker handed the conversation back to the bot
+    CLOSED = "closed"  # the caseworker ended the chat, or a callback was dealt with
+    CANCELLED = "cancelled"  # the user stopped waiting
+
+
 @dataclass(frozen=True)
 class Handoff:
     id: int
@@ -47,6 +53,11 @@ class Handoff:
     contact: dict[str, Any]
     collected: dict[str, Any]
     transcript: list[dict[str, str]]
+    closed_reason: CloseReason | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.kind is Kind.LIVE
 
 
 def _from_row(row: Any) -> Handoff:
@@ -61,6 +72,7 @@ def _from_row(row: Any) -> Handoff:
         contact=json.loads(row.contact),
         collected=json.loads(row.collected),
         transcript=json.loads(row.transcript),
+        closed_reason=CloseReason(row.closed_reason) if row.closed_reason else None,
     )
 
 
@@ -111,6 +123,25 @@ class Handoffs:
         assert created is not None
         return created
 
+    def get(self, handoff_id: int) -> Handoff:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
+        if row is None:
+            raise CaseNotFound(f"Det finns ingen överlämning med nummer {handoff_id}.")
+        return _from_row(row)
+
+    def recent(self, limit: int = 50) -> list[Handoff]:
+        """Open handoffs first (oldest first: they have waited longest), then recently closed."""
+        open_ones = self.waiting()
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(handoffs)
+                .where(handoffs.c.status == HandoffStatus.CLOSED.value)
+                .order_by(handoffs.c.updated_at.desc())
+                .limit(limit)
+            ).all()
+        return open_ones + [_from_row(r) for r in rows]
+
     def waiting(self) -> list[Handoff]:
         with self.engine.connect() as connection:
             rows = connection.execute(
@@ -124,8 +155,11 @@ class Handoffs:
         """Take an open handoff; a closed one stays closed."""
         return self._set(handoff_id, HandoffStatus.ACTIVE, only_open=True, claimed_by=username)
 
-    def close(self, handoff_id: int) -> Handoff:
-        return self._set(handoff_id, HandoffStatus.CLOSED)
+    def close(self, handoff_id: int, reason: CloseReason = CloseReason.CLOSED) -> Handoff:
+        """End an open handoff; closing it twice is refused, so only one side's action counts."""
+        return self._set(
+            handoff_id, HandoffStatus.CLOSED, only_open=True, closed_reason=reason.value
+        )
 
     def _set(
         self, handoff_id: int, status: HandoffStatus, only_open: bool = False, **values: Any

@@ -85,4 +85,19 @@ handoffs = Table(
     Column("contact", Text, nullable=False),  # JSON: name, email, phone
     Column("collected", Text, nullable=False),  # JSON: what the bot had collected so far
     Column("transcript", Text, nullable=False),  # JSON: the conversation until the handoff
+    Column("closed_reason", String(20)),  # resumed | closed | cancelled
+)
+
+console_sessions = Table(
+    "iop_console_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the cookie value
+    Column("username", String(80), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("available", Boolean, nullable=False, server_default=true()),  # takes live chats
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False, index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
 )

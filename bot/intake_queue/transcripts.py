@@ -20,26 +20,56 @@ from bot.privacy import mask_personal_numbers
 RASA_EVENTS_TABLE = "events"
 
 
-def transcript_entry(sender: str, message: str, timestamp: float | None) -> dict[str, str]:
+# Rasa's text for an intent triggered from outside (the gateway resuming the bot after a handoff).
+EXTERNAL_PREFIX = "EXTERNAL: "
+# Metadata keys the web gateway puts on events: a button's visible title, a caseworker's name.
+BUTTON_TITLE = "button_title"
+CASEWORKER = "caseworker"
+
+
+def transcript_entry(
+    sender: str, message: str, timestamp: float | None, name: str | None = None
+) -> dict[str, str]:
     moment = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
-    return {
+    entry = {
         "at": moment.isoformat(timespec="seconds"),
         "sender": sender,
         "text": mask_personal_numbers(message),
     }
+    if name:
+        entry["name"] = name
+    return entry
 
 
 def from_events(events: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """User and bot messages out of Rasa events (dicts as the tracker store saves them)."""
+    """User, bot and caseworker messages out of Rasa events (dicts as the tracker store saves them).
+
+    A caseworker's messages are bot events that the gateway marked with the caseworker's name.
+    """
     entries = []
     for event in events:
         kind = event.get("event")
         message = event.get("text")
-        if kind in ("user", "bot") and message:
-            if kind == "user" and message.startswith("/"):
+        metadata = event.get("metadata") or {}
+        if kind not in ("user", "bot") or not message:
+            continue
+        if kind == "user":
+            if message.startswith(EXTERNAL_PREFIX):
+                continue
+            if metadata.get(BUTTON_TITLE):
+                message = f"[knapp] {metadata[BUTTON_TITLE]}"
+            elif message.startswith("/"):
                 # A button press: show the button's intent rather than the payload syntax.
                 message = f"[knapp] {message.lstrip('/').split('{')[0]}"
-            entries.append(transcript_entry(kind, message, event.get("timestamp")))
+            entries.append(transcript_entry("user", message, event.get("timestamp")))
+        elif metadata.get(CASEWORKER):
+            entries.append(
+                transcript_entry(
+                    "caseworker", message, event.get("timestamp"), str(metadata[CASEWORKER])
+                )
+            )
+        else:
+            entries.append(transcript_entry("bot", message, event.get("timestamp")))
     return entries
 
 

@@ -1,44 +1,41 @@
-"""Serve the demo chat page and tell it where the Rasa REST channel is.
-
-Standard library only: this is a static page for local use; production hosting is the kommun's
-web server (see README).
-"""
+"""Run the web gateway: `python -m bot.web.serve` (settings from the environment, see README)."""
 
 from __future__ import annotations
 
 import argparse
-import json
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+import logging
 
-STATIC = Path(__file__).parent / "static"
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from bot.web.app import create_app
+from bot.web.settings import GatewaySettings
 
 
-class ChatPageHandler(SimpleHTTPRequestHandler):
-    rasa_url = "http://localhost:5005"
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Method, path, status and time: no query string (tokens) and no body (message text)."""
 
-    def do_GET(self) -> None:
-        if self.path == "/config.js":
-            body = f"window.IOP_LOTSEN = {json.dumps({'rasaUrl': self.rasa_url})};\n".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+    def log(self, request, response, time):  # type: ignore[no-untyped-def]
+        self.logger.info("%s %s %s %.3fs", request.method, request.path, response.status, time)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--rasa-url", default="http://localhost:5005")
+    parser.add_argument("--host", help="address to listen on (default IOP_WEB_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default IOP_WEB_PORT or 8080)")
     args = parser.parse_args()
-    ChatPageHandler.rasa_url = args.rasa_url
-    handler = partial(ChatPageHandler, directory=str(STATIC))
-    with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        server.serve_forever()
+    settings = GatewaySettings.from_environment()
+    # Log requests without query strings or bodies: no message text ever reaches the log.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    web.run_app(
+        create_app(settings),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        access_log_class=PathOnlyAccessLogger,
+        print=lambda line: logging.getLogger("bot.web").info(line),
+    )
 
 
 if __name__ == "__main__":

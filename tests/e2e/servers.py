@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -169,13 +170,15 @@ def action_server(
 
 
 class RasaServer(Server):
-    """The real Rasa server: trained model, REST channel, the given endpoints."""
+    """The real Rasa server: trained model, REST channel, the given endpoints, and the HTTP API
+    behind a token (as scripts/run.sh starts it) for the web gateway."""
 
     name = "rasa"
 
     def __init__(self, workdir: Path, endpoints: Path) -> None:
         super().__init__(workdir, {})
         self.endpoints = endpoints
+        self.token = secrets.token_urlsafe(24)
 
     def command(self) -> list[str]:
         return [
@@ -191,7 +194,38 @@ class RasaServer(Server):
             str(self.endpoints),
             "--credentials",
             "credentials.yml",
+            "--enable-api",
+            "--auth-token",
+            self.token,
         ]
+
+
+class WebGateway(Server):
+    """The real web gateway (widget socket, demo page, console) in front of a running stack."""
+
+    name = "web"
+    health_path = "/health"
+
+    def __init__(self, workdir: Path, stack: Stack, profile: str | None = None) -> None:
+        env = {
+            "RASA_URL": stack.rasa_url,
+            "RASA_TOKEN": stack.rasa.token,
+            "DATABASE_URL": stack.database_url,
+        } | ({"IOP_PROFILE": profile} if profile else {})
+        super().__init__(workdir, env)
+
+    def command(self) -> list[str]:
+        return [str(VENV_BIN / "python"), "-m", "bot.web.serve", "--port", str(self.port)]
+
+
+@contextmanager
+def web_gateway(workdir: Path, stack: Stack, profile: str | None = None) -> Iterator[WebGateway]:
+    gateway = WebGateway(workdir, stack, profile)
+    try:
+        gateway.start()
+        yield gateway
+    finally:
+        gateway.stop()
 
 
 @contextmanager

@@ -1,0 +1,121 @@
+"""Logged-in caseworkers in the web console, and whether anyone is there to take a live chat.
+
+The cookie holds a random token; the table keeps only its SHA-256, so a copy of the database
+cannot be used to log in. Each session has its own CSRF token for the console's forms. A
+caseworker counts as online while the console keeps the session alive (a ping every half
+minute) and they have not switched live chats off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Engine
+
+from bot.intake_queue.models import console_sessions
+from bot.intake_queue.repository import now_utc
+
+SESSION_LIFETIME = timedelta(hours=10)  # one working day; then log in again
+ONLINE_WINDOW = timedelta(seconds=90)  # three missed pings and you are offline
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    token: str  # only known right after start(); find() returns "" here
+    csrf_token: str
+    username: str
+    available: bool
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _valid(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(console_sessions.c.ended_at.is_(None), console_sessions.c.expires_at > now)
+
+
+class ConsoleSessions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def start(self, username: str, available: bool = True) -> ConsoleSession:
+        """A new session after a successful login."""
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        moment = now_utc()
+        with self.engine.begin() as connection:
+            connection.execute(
+                console_sessions.insert().values(
+                    token_hash=token_hash(token),
+                    username=username,
+                    csrf_token=csrf,
+                    available=available,
+                    created_at=moment,
+                    last_seen=moment,
+                    expires_at=moment + SESSION_LIFETIME,
+                )
+            )
+        return ConsoleSession(token, csrf, username, available)
+
+    def find(self, token: str) -> ConsoleSession | None:
+        """The live session for a cookie value, or None (unknown, expired or logged out)."""
+        if not token:
+            return None
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(console_sessions)
+                .where(console_sessions.c.token_hash == token_hash(token))
+                .where(_valid(now_utc()))
+            ).first()
+        if row is None:
+            return None
+        return ConsoleSession("", row.csrf_token, row.username, bool(row.available))
+
+    def touch(self, token: str) -> None:
+        """The console is still open: keeps the caseworker online."""
+        self._update(token, last_seen=now_utc())
+
+    def set_available(self, token: str, available: bool) -> None:
+        self._update(token, available=available, last_seen=now_utc())
+
+    def end(self, token: str) -> None:
+        """Log out: the cookie stops working at once."""
+        self._update(token, ended_at=now_utc())
+
+    def end_all_for(self, username: str) -> None:
+        """A blocked account is logged out everywhere."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                console_sessions.update()
+                .where(console_sessions.c.username == username)
+                .where(console_sessions.c.ended_at.is_(None))
+                .values(ended_at=now_utc())
+            )
+
+    def _update(self, token: str, **values: object) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                console_sessions.update()
+                .where(console_sessions.c.token_hash == token_hash(token))
+                .where(console_sessions.c.ended_at.is_(None))
+                .values(**values)
+            )
+
+
+def caseworkers_available(engine: Engine, now: datetime | None = None) -> bool:
+    """Is someone logged in to the console, taking live chats, and seen in the last minute or so?"""
+    moment = now or now_utc()
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(console_sessions.c.id)
+            .where(_valid(moment))
+            .where(console_sessions.c.available.is_(True))
+            .where(console_sessions.c.last_seen >= moment - ONLINE_WINDOW)
+            .limit(1)
+        ).first()
+    return row is not None

@@ -1,0 +1,75 @@
+"""The web gateway: the widget's files and socket, the demo page and the caseworker console.
+
+One aiohttp application. It talks to Rasa over loopback (REST channel and the token-protected
+HTTP API) and to the intake queue's database; nothing else needs to be reachable from outside.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.intake_queue.console_sessions import ConsoleSessions
+from bot.intake_queue.handoffs import Handoffs
+from bot.intake_queue.repository import IntakeQueue
+from bot.web.chat import chat_socket
+from bot.web.console import pages
+from bot.web.console.auth import LoginThrottle
+from bot.web.console.live import console_socket
+from bot.web.conversation import Conversations
+from bot.web.hub import Hub
+from bot.web.rasa_client import RasaClient
+from bot.web.security import security_headers
+from bot.web.settings import GatewaySettings
+
+STATIC = Path(__file__).parent / "static"
+
+
+async def demo_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "demo" / "index.html")
+
+
+async def health(request: web.Request) -> web.Response:
+    rasa_ok = await request.app["rasa"].healthy()
+    return web.json_response({"gateway": "ok", "rasa": "ok" if rasa_ok else "unavailable"})
+
+
+def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app["settings"] = settings
+    app["queue"] = queue or IntakeQueue.open(settings.database_url)
+    app["engine"] = app["queue"].engine
+    app["handoffs"] = Handoffs(app["engine"])
+    app["console_sessions"] = ConsoleSessions(app["engine"])
+    app["login_throttle"] = LoginThrottle()
+    app["hub"] = Hub()
+    app.cleanup_ctx.append(_rasa_connection)
+    app.on_shutdown.append(_close_sockets)
+    app.add_routes(
+        [
+            web.get("/", demo_page),
+            web.get("/health", health),
+            web.get("/chat/ws", chat_socket),
+            web.get("/handlaggare/ws", console_socket),
+            web.static("/widget", STATIC / "widget"),
+            web.static("/demo", STATIC / "demo"),
+            web.static("/handlaggare/static", STATIC / "console"),
+            *pages.routes(),
+        ]
+    )
+    return app
+
+
+async def _rasa_connection(app: web.Application):  # type: ignore[no-untyped-def]
+    """One HTTP client for the app's lifetime (connection pooling to Rasa)."""
+    settings: GatewaySettings = app["settings"]
+    async with aiohttp.ClientSession() as session:
+        app["rasa"] = RasaClient(session, settings.rasa_url, settings.rasa_token)
+        app["conversations"] = Conversations(app["rasa"], app["engine"], app["hub"])
+        yield
+
+
+async def _close_sockets(app: web.Application) -> None:
+    await app["hub"].close_all()

@@ -1,0 +1,315 @@
+"""One conversation's traffic through the gateway: the user's messages, the bot's answers, and the
+caseworker who may take over.
+
+The rule that matters most: while a live handoff is open, the bot does not answer. Rasa itself is
+paused (the action that opened the handoff returned `ConversationPaused`), and on top of that the
+gateway drops any bot reply for a conversation with an open live handoff. User messages still go
+to Rasa, so they land in the conversation's history and in the transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import weakref
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.intake_queue.accounts import find_account
+from bot.intake_queue.handoffs import CloseReason, Handoff, Handoffs, HandoffStatus
+from bot.privacy import mask_personal_numbers
+from bot.web.history import frames_from_rasa, history_entries, latest_progress
+from bot.web.hub import Hub
+from bot.web.rasa_client import RasaClient, RasaUnavailable
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 2000
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+REQUEST_HUMAN_PAYLOAD = "/request_human"
+HANDOFF_ENDED_INTENT = "handoff_ended"
+
+# What the user reads when something fails. The widget's own texts live in the widget; these are
+# the gateway's few words, kept together.
+NOT_SENT = (
+    "Just nu får jag ingen kontakt med IOP-lotsen, så ditt meddelande är inte skickat. "
+    "Försök igen om en liten stund."
+)
+TOO_LONG = (
+    f"Meddelandet är för långt. Skriv högst {MAX_MESSAGE_LENGTH} tecken åt gången, "
+    "så tar jag resten i nästa meddelande."
+)
+HANDOFF_CLOSED_ALREADY = "Den här chatten är redan avslutad."
+
+
+def new_session_id() -> str:
+    """256 bits from the OS's random source: nobody can guess another user's conversation."""
+    return secrets.token_urlsafe(32)
+
+
+def valid_session_id(value: object) -> bool:
+    return isinstance(value, str) and bool(SESSION_ID.match(value))
+
+
+def clock(moment: datetime | None = None) -> str:
+    from bot.export.labels import swedish_time
+
+    return swedish_time(moment or datetime.now().astimezone()).strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class Caseworker:
+    username: str
+    display_name: str
+
+
+class HandoffConflict(RuntimeError):
+    """The caseworker's action no longer applies (someone else took it, or it is closed)."""
+
+
+class Conversations:
+    def __init__(self, rasa: RasaClient, engine: Engine, hub: Hub) -> None:
+        self.rasa = rasa
+        self.engine = engine
+        self.handoffs = Handoffs(engine)
+        self.hub = hub
+        # One message at a time per conversation, so answers never interleave.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    async def open_live_handoff(self, conversation_id: str) -> Handoff | None:
+        handoff = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+        return handoff if handoff is not None and handoff.is_live else None
+
+    # -- the user's side -------------------------------------------------------------------------
+
+    async def session_frame(self, conversation_id: str) -> dict[str, Any]:
+        """Everything a widget needs after (re)connecting: history, handoff state, progress."""
+        history: list[dict[str, Any]] = []
+        progress = None
+        if conversation_id:
+            try:
+                tracker = await self.rasa.tracker(conversation_id)
+                events = tracker.get("events") or []
+                history = history_entries(events)
+                progress = latest_progress(events)
+            except RasaUnavailable as error:
+                log.warning("No history for a reconnecting widget: %s", error)
+        handoff = await self.open_live_handoff(conversation_id)
+        return {
+            "type": "session",
+            "id": conversation_id,
+            "history": history,
+            "handoff": _widget_state(handoff),
+            "handoff_name": await self._caseworker_name(handoff),
+            "progress": progress,
+        }
+
+    async def user_message(
+        self, conversation_id: str, text: str, payload: str | None = None
+    ) -> dict[str, Any] | None:
+        """Route one message. Returns an error frame for the sending tab only, or None."""
+        text = (text or "").strip()
+        if payload and not payload.startswith("/"):
+            payload = None
+        if not text and not payload:
+            return None
+        if len(text) > MAX_MESSAGE_LENGTH:
+            return {"type": "error", "text": TOO_LONG}
+        async with self._lock(conversation_id):
+            shown = text or payload or ""
+            await self.hub.to_widgets(conversation_id, {"type": "user", "text": shown})
+            live = await self.open_live_handoff(conversation_id)
+            if live is not None:
+                return await self._to_caseworker(conversation_id, live, text or shown)
+            return await self._to_bot(
+                conversation_id, payload or text, title=text if payload else None
+            )
+
+    async def request_human(self, conversation_id: str) -> dict[str, Any] | None:
+        if await self.open_live_handoff(conversation_id) is not None:
+            await self._announce_state(conversation_id)
+            return None
+        async with self._lock(conversation_id):
+            return await self._to_bot(
+                conversation_id, REQUEST_HUMAN_PAYLOAD, title="Prata med en handläggare"
+            )
+
+    async def cancel_handoff(self, conversation_id: str) -> dict[str, Any] | None:
+        """The user stops waiting: close the handoff and let the bot carry on."""
+        live = await self.open_live_handoff(conversation_id)
+        if live is None:
+            return None
+        return await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True)
+
+    async def _to_bot(
+        self, conversation_id: str, message: str, title: str | None
+    ) -> dict[str, Any] | None:
+        before = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+        await self.hub.to_widgets(conversation_id, {"type": "typing", "on": True})
+        try:
+            replies = await self.rasa.send(
+                conversation_id, message, {"button_title": title} if title else None
+            )
+        except RasaUnavailable as error:
+            log.warning("Message not delivered to Rasa: %s", error)
+            return {"type": "error", "text": NOT_SENT}
+        finally:
+            await self.hub.to_widgets(conversation_id, {"type": "typing", "on": False})
+        after = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+        for frame in frames_from_rasa(replies):
+            await self.hub.to_widgets(conversation_id, frame)
+        if after is not None and (before is None or before.id != after.id):
+            await self.hub.to_consoles({"type": "queue"})
+            if after.is_live:
+                await self._announce_state(conversation_id)
+        return None
+
+    async def _to_caseworker(
+        self, conversation_id: str, live: Handoff, text: str
+    ) -> dict[str, Any] | None:
+        """During a live handoff: into the history (Rasa is paused) and onto the console."""
+        try:
+            replies = await self.rasa.send(conversation_id, text)
+        except RasaUnavailable as error:
+            log.warning("Handoff message not recorded: %s", error)
+            return {"type": "error", "text": NOT_SENT}
+        if replies:
+            log.error("Rasa answered a paused conversation; the reply was dropped.")
+        frame = {"type": "user", "text": mask_personal_numbers(text), "at": clock()}
+        await self.hub.to_consoles({**frame, "handoff": live.id}, handoff_id=live.id)
+        return None
+
+    async def _announce_state(self, conversation_id: str) -> None:
+        live = await self.open_live_handoff(conversation_id)
+        frame: dict[str, Any] = {"type": "handoff", "state": _widget_state(live)}
+        if live is not None and live.claimed_by:
+            frame["name"] = await self._caseworker_name(live)
+        await self.hub.to_widgets(conversation_id, frame)
+
+    async def _caseworker_name(self, handoff: Handoff | None) -> str | None:
+        if handoff is None or handoff.status is not HandoffStatus.ACTIVE or not handoff.claimed_by:
+            return None
+        account = await asyncio.to_thread(find_account, self.engine, handoff.claimed_by)
+        return account.display_name if account else handoff.claimed_by
+
+    # -- the caseworker's side -------------------------------------------------------------------
+
+    async def claim(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
+        handoff = await asyncio.to_thread(self.handoffs.get, handoff_id)
+        if handoff.status is HandoffStatus.CLOSED:
+            raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
+        if handoff.claimed_by and handoff.claimed_by != caseworker.username:
+            raise HandoffConflict(f"{handoff.claimed_by} har redan tagit den här.")
+        claimed = await asyncio.to_thread(self.handoffs.claim, handoff_id, caseworker.username)
+        if claimed.is_live:
+            await self.hub.to_widgets(
+                claimed.conversation_id,
+                {"type": "handoff", "state": "active", "name": caseworker.display_name},
+            )
+        await self.hub.to_consoles({"type": "queue"})
+        return claimed
+
+    async def caseworker_says(self, handoff_id: int, caseworker: Caseworker, text: str) -> None:
+        text = (text or "").strip()
+        if not text:
+            return
+        if len(text) > MAX_MESSAGE_LENGTH:
+            raise HandoffConflict(f"Skriv högst {MAX_MESSAGE_LENGTH} tecken per meddelande.")
+        handoff = await self._own_active(handoff_id, caseworker)
+        async with self._lock(handoff.conversation_id):
+            await self.rasa.say_as_caseworker(
+                handoff.conversation_id, text, caseworker.display_name, caseworker.username
+            )
+        await self.hub.to_widgets(
+            handoff.conversation_id,
+            {"type": "agent", "text": text, "name": caseworker.display_name},
+        )
+        await self.hub.to_consoles(
+            {
+                "type": "agent",
+                "text": text,
+                "name": caseworker.display_name,
+                "at": clock(),
+                "handoff": handoff_id,
+            },
+            handoff_id=handoff_id,
+        )
+
+    async def hand_back(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
+        """The bot takes over again and continues where the user was."""
+        handoff = await self._own_active(handoff_id, caseworker)
+        return await self._end_live(handoff, CloseReason.RESUMED, resume_dialogue=True)
+
+    async def close(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
+        """End a live chat (the bot is there again if the user writes) or mark a callback done."""
+        handoff = await asyncio.to_thread(self.handoffs.get, handoff_id)
+        if handoff.status is HandoffStatus.CLOSED:
+            raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
+        if handoff.claimed_by and handoff.claimed_by != caseworker.username:
+            raise HandoffConflict(f"{handoff.claimed_by} har den här; bara hen kan avsluta.")
+        if handoff.is_live:
+            return await self._end_live(handoff, CloseReason.CLOSED, resume_dialogue=False)
+        closed = await asyncio.to_thread(self.handoffs.close, handoff_id, CloseReason.CLOSED)
+        await self.hub.to_consoles({"type": "queue"})
+        return closed
+
+    async def _own_active(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
+        handoff = await asyncio.to_thread(self.handoffs.get, handoff_id)
+        if not handoff.is_live or handoff.status is not HandoffStatus.ACTIVE:
+            raise HandoffConflict("Chatten är inte igång. Ta över den först.")
+        if handoff.claimed_by != caseworker.username:
+            raise HandoffConflict(f"{handoff.claimed_by} har den här chatten.")
+        return handoff
+
+    async def _end_live(
+        self, handoff: Handoff, reason: CloseReason, resume_dialogue: bool
+    ) -> Handoff:
+        conversation_id = handoff.conversation_id
+        async with self._lock(conversation_id):
+            closed = await asyncio.to_thread(self.handoffs.close, handoff.id, reason)
+            state = {
+                CloseReason.RESUMED: "ended",
+                CloseReason.CLOSED: "closed",
+                CloseReason.CANCELLED: "ended",
+            }[reason]
+            await self.hub.to_widgets(conversation_id, {"type": "handoff", "state": state})
+            await self.hub.to_consoles(
+                {"type": "handoff", "state": state, "handoff": handoff.id}, handoff_id=handoff.id
+            )
+            await self.hub.to_consoles({"type": "queue"})
+            try:
+                await self.rasa.resume(conversation_id)
+                if resume_dialogue:
+                    await self.hub.to_widgets(conversation_id, {"type": "typing", "on": True})
+                    replies = await self.rasa.trigger_intent(conversation_id, HANDOFF_ENDED_INTENT)
+                    for frame in frames_from_rasa(replies):
+                        await self.hub.to_widgets(conversation_id, frame)
+                        if frame["type"] == "bot":
+                            await self.hub.to_consoles(
+                                {**frame, "at": clock(), "handoff": handoff.id},
+                                handoff_id=handoff.id,
+                            )
+            except RasaUnavailable as error:
+                # The handoff is closed either way; the bot answers the user's next message.
+                log.warning("Could not resume the bot after a handoff: %s", error)
+            finally:
+                await self.hub.to_widgets(conversation_id, {"type": "typing", "on": False})
+        return closed
+
+
+def _widget_state(handoff: Handoff | None) -> str | None:
+    if handoff is None:
+        return None
+    return "active" if handoff.status is HandoffStatus.ACTIVE else "waiting"

@@ -1,0 +1,105 @@
+"""The gateway's calls to the Rasa server: the REST channel for user messages, the HTTP API
+(loopback, token) for reading a conversation, pausing rules and a caseworker's messages.
+
+Every failure becomes RasaUnavailable, so the gateway can tell the user plainly that nothing was
+sent instead of leaving them waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer, or answered with an error."""
+
+
+class RasaClient:
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str | None) -> None:
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+
+    async def send(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """One user message over the REST channel; the bot's replies (none while paused)."""
+        body = {"sender": sender, "message": text, "metadata": metadata or {}}
+        return await self._call("POST", "/webhooks/rest/webhook", json=body, api=False)
+
+    async def tracker(self, sender: str) -> dict[str, Any]:
+        return await self._call(
+            "GET",
+            f"/conversations/{quote(sender, safe='')}/tracker",
+            params={"include_events": "ALL"},
+        )
+
+    async def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        await self._call(
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/tracker/events",
+            json=events,
+            params={"include_events": "NONE"},
+        )
+
+    async def trigger_intent(self, sender: str, intent: str) -> list[dict[str, Any]]:
+        """Run an intent as if the user had sent it; the bot's replies."""
+        result = await self._call(
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/trigger_intent",
+            json={"name": intent},
+            params={"include_events": "NONE"},
+        )
+        return list(result.get("messages") or [])
+
+    async def say_as_caseworker(self, sender: str, text: str, name: str, username: str) -> None:
+        """A caseworker's message goes into the conversation's own history, marked as theirs."""
+        await self.append_events(
+            sender,
+            [
+                {
+                    "event": "bot",
+                    "text": text,
+                    "timestamp": time.time(),
+                    "metadata": {"caseworker": name, "username": username},
+                }
+            ],
+        )
+
+    async def resume(self, sender: str) -> None:
+        await self.append_events(sender, [{"event": "resume", "timestamp": time.time()}])
+
+    async def healthy(self) -> bool:
+        try:
+            async with self.session.get(f"{self.base_url}/", timeout=REQUEST_TIMEOUT) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        api: bool = True,
+    ) -> Any:
+        query = dict(params or {})
+        if api and self.token:
+            query["token"] = self.token
+        try:
+            async with self.session.request(
+                method, f"{self.base_url}{path}", json=json, params=query, timeout=REQUEST_TIMEOUT
+            ) as response:
+                if response.status >= 400:
+                    raise RasaUnavailable(f"Rasa answered {response.status} to {method} {path}")
+                return await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise RasaUnavailable(f"Rasa did not answer {method} {path}: {error}") from error

@@ -1,0 +1,283 @@
+"""The caseworker console over real HTTP (aiohttp test server, real SQLite queue): login and
+logout, CSRF, throttling, the queue, a case's status and exports, a callback handoff.
+
+Rasa is not running here: the console must still work, showing the transcript stored with the
+record or handoff. The live chat itself is tested in the browser (tests/e2e/test_widget_browser.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.intake_queue.accounts import create_account, set_active
+from bot.intake_queue.handoffs import Handoffs, HandoffStatus, Kind
+from bot.intake_queue.repository import IntakeQueue
+from bot.intake_queue.statuses import Status
+from bot.profile import load_profile
+from bot.record import build_record
+from bot.web.app import create_app
+from bot.web.settings import GatewaySettings
+from tests.e2e.servers import free_port
+from tests.intake_fixtures import all_yes, complete_state
+
+PASSWORD = "ett-långt-lösenord-42"
+EVIL_NAME = "Föreningen <script>alert(1)</script> & vänner"
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> IntakeQueue:
+    queue = IntakeQueue.open(f"sqlite:///{tmp_path / 'console.db'}")
+    create_account(queue.engine, "anna", "Anna Berg", PASSWORD)
+    create_account(queue.engine, "bo", "Bo Ek", PASSWORD)
+    profile = load_profile("mora")
+    state = complete_state(profile, {"org_name": EVIL_NAME})
+    queue.submit(
+        state.key,
+        lambda ref, at: build_record(profile, state, all_yes(profile), "conv-1", ref, at),
+        [{"at": "2026-11-30T09:00:00+00:00", "sender": "user", "text": "Hej <b>där</b>"}],
+    )
+    return queue
+
+
+@pytest.fixture
+async def client(queue: IntakeQueue) -> AsyncIterator[TestClient]:
+    settings = GatewaySettings(
+        rasa_url=f"http://127.0.0.1:{free_port()}",  # nobody listens: Rasa is "down"
+        rasa_token="t",
+        database_url=str(queue.engine.url),
+        allowed_origins=(),
+        secure_cookies=False,
+    )
+    async with TestClient(TestServer(create_app(settings, queue))) as test_client:
+        yield test_client
+
+
+def reference(queue: IntakeQueue) -> str:
+    return queue.list_cases()[0].reference
+
+
+async def login_token(client: TestClient) -> str:
+    page = await client.get("/handlaggare/logga-in")
+    assert page.status == 200
+    return _csrf(await page.text())
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"\s+name="csrf_token"', html
+    )
+    assert match, "no CSRF token in the form"
+    return match.group(1)
+
+
+async def log_in(client: TestClient, username: str = "anna") -> str:
+    """Logs in and returns the session's CSRF token, read from the queue page."""
+    token = await login_token(client)
+    response = await client.post(
+        "/handlaggare/logga-in",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": ""},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    page = await client.get("/handlaggare/")
+    assert page.status == 200
+    return _csrf(await page.text())
+
+
+async def test_pages_need_a_login(client: TestClient, queue: IntakeQueue) -> None:
+    ref = reference(queue)
+    for path in ("/handlaggare/", f"/handlaggare/arenden/{ref}", "/handlaggare/overlamningar/1"):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 303
+        assert response.headers["Location"].startswith("/handlaggare/logga-in?next=")
+    export = await client.get(f"/handlaggare/arenden/{ref}/export.json", allow_redirects=False)
+    assert export.status == 303
+    post = await client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": "x"})
+    assert post.status == 403
+    assert queue.get(ref)["assigned_to"] is None
+
+
+async def test_login_sets_a_strict_http_only_cookie(client: TestClient) -> None:
+    token = await login_token(client)
+    response = await client.post(
+        "/handlaggare/logga-in",
+        data={"username": "anna", "password": PASSWORD, "csrf_token": token, "next": ""},
+        allow_redirects=False,
+    )
+    assert response.status == 303 and response.headers["Location"] == "/handlaggare/"
+    cookie = response.cookies["iop_handlaggare"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert cookie["path"] == "/handlaggare"
+
+
+async def test_login_without_the_form_token_is_refused(client: TestClient) -> None:
+    await login_token(client)
+    response = await client.post(
+        "/handlaggare/logga-in",
+        data={"username": "anna", "password": PASSWORD, "csrf_token": "forged"},
+        allow_redirects=False,
+    )
+    assert response.status == 400
+    assert "iop_handlaggare" not in response.cookies
+    assert "för gammal" in await response.text()
+
+
+async def test_wrong_password_then_throttled(client: TestClient) -> None:
+    for _ in range(5):
+        token = await login_token(client)
+        response = await client.post(
+            "/handlaggare/logga-in",
+            data={"username": "anna", "password": "fel-lösenord-123", "csrf_token": token},
+        )
+        assert response.status == 401
+        assert "Fel användarnamn eller lösenord" in await response.text()
+    token = await login_token(client)
+    response = await client.post(
+        "/handlaggare/logga-in",
+        data={"username": "anna", "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )
+    assert response.status == 429
+    assert "iop_handlaggare" not in response.cookies
+    # Another caseworker is not locked out by someone guessing Anna's password.
+    assert await log_in(client, "bo")
+
+
+async def test_queue_lists_cases_with_user_text_escaped(client: TestClient, queue: IntakeQueue) -> None:
+    await log_in(client)
+    html = await (await client.get("/handlaggare/")).text()
+    assert reference(queue) in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+async def test_security_headers(client: TestClient) -> None:
+    response = await client.get("/handlaggare/logga-in")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_status_change_needs_the_session_token(client: TestClient, queue: IntakeQueue) -> None:
+    csrf = await log_in(client)
+    ref = reference(queue)
+    forged = await client.post(
+        f"/handlaggare/arenden/{ref}/status",
+        data={"status": Status.UNDER_BEDOMNING.value, "note": "x", "csrf_token": "forged"},
+        allow_redirects=False,
+    )
+    assert forged.status == 403
+    assert queue.get(ref)["status"] == Status.INKOMMEN.value
+
+    done = await client.post(
+        f"/handlaggare/arenden/{ref}/status",
+        data={"status": Status.UNDER_BEDOMNING.value, "note": "Ser lovande ut", "csrf_token": csrf},
+        allow_redirects=False,
+    )
+    assert done.status == 303
+    record = queue.get(ref)
+    assert record["status"] == Status.UNDER_BEDOMNING.value
+    last = record["status_history"][-1]
+    assert (last["actor"], last["note"]) == ("anna", "Ser lovande ut")
+    page = await (await client.get(f"/handlaggare/arenden/{ref}")).text()
+    assert "Ser lovande ut" in page and "Ny status" in page
+
+
+async def test_an_impossible_status_is_refused_politely(client: TestClient, queue: IntakeQueue) -> None:
+    csrf = await log_in(client)
+    ref = reference(queue)
+    response = await client.post(
+        f"/handlaggare/arenden/{ref}/status",
+        data={"status": Status.AVSLUTAD_IOP_TECKNAS.value, "csrf_token": csrf},
+    )
+    assert response.status == 200
+    assert "Status ändrades inte" in await response.text()
+    assert queue.get(ref)["status"] == Status.INKOMMEN.value
+
+
+async def test_claim_and_exports(client: TestClient, queue: IntakeQueue) -> None:
+    csrf = await log_in(client)
+    ref = reference(queue)
+    claimed = await client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf})
+    assert claimed.status == 200 and "Ärendet är ditt nu" in await claimed.text()
+    assert queue.get(ref)["assigned_to"] == "anna"
+
+    exported = await client.get(f"/handlaggare/arenden/{ref}/export.json")
+    assert exported.headers["Content-Disposition"] == f'attachment; filename="{ref}.json"'
+    record = json.loads(await exported.text())
+    assert record["reference"] == ref and record["organisation"]["name"] == EVIL_NAME
+    pdf = await client.get(f"/handlaggare/arenden/{ref}/export.pdf")
+    assert pdf.content_type == "application/pdf"
+    assert (await pdf.read()).startswith(b"%PDF-")
+
+
+async def test_unknown_case_is_a_friendly_404(client: TestClient) -> None:
+    await log_in(client)
+    response = await client.get("/handlaggare/arenden/IOP-2026-9999")
+    assert response.status == 404
+    assert "IOP-2026-9999" in await response.text()
+
+
+async def test_logout_ends_the_session(client: TestClient) -> None:
+    csrf = await log_in(client)
+    response = await client.post(
+        "/handlaggare/logga-ut", data={"csrf_token": csrf}, allow_redirects=False
+    )
+    assert response.status == 303
+    again = await client.get("/handlaggare/", allow_redirects=False)
+    assert again.status == 303 and "logga-in" in again.headers["Location"]
+
+
+async def test_a_blocked_account_is_out_at_once(client: TestClient, queue: IntakeQueue) -> None:
+    await log_in(client)
+    set_active(queue.engine, "anna", False)
+    response = await client.get("/handlaggare/", allow_redirects=False)
+    assert response.status == 303
+
+
+async def test_callback_handoff_shown_and_closed(client: TestClient, queue: IntakeQueue) -> None:
+    handoffs = Handoffs(queue.engine)
+    handoff = handoffs.request(
+        "conv-2",
+        Kind.CALLBACK,
+        transcript=[{"at": "2026-11-30T09:00:00+00:00", "sender": "user", "text": "Ring mig"}],
+        collected={"checklista": {"initiativ": "ja"}},
+        contact={"name": "Eva <i>Lund</i>", "phone": "070-123 45 67"},
+        question="Hur lång tid tar det?",
+    )
+    csrf = await log_in(client)
+    queue_page = await (await client.get("/handlaggare/")).text()
+    assert f'data-handoff-id="{handoff.id}"' in queue_page
+    page = await (await client.get(f"/handlaggare/overlamningar/{handoff.id}")).text()
+    assert "Hur lång tid tar det?" in page and "070-123 45 67" in page
+    assert "Eva &lt;i&gt;Lund&lt;/i&gt;" in page and "Ring mig" in page
+    closed = await client.post(
+        f"/handlaggare/overlamningar/{handoff.id}/avsluta", data={"csrf_token": csrf}
+    )
+    assert closed.status == 200
+    assert handoffs.get(handoff.id).status is HandoffStatus.CLOSED
+
+
+async def test_console_socket_needs_session_and_token(client: TestClient) -> None:
+    response = await client.get("/handlaggare/ws?csrf=x")
+    assert response.status == 403
+    csrf = await log_in(client)
+    forged = await client.get("/handlaggare/ws?csrf=forged")
+    assert forged.status == 403
+    socket = await client.ws_connect(f"/handlaggare/ws?csrf={csrf}")
+    await socket.send_json({"type": "ping"})
+    await socket.send_json({"type": "say", "handoff": 999, "text": "hej"})
+    reply = await socket.receive_json(timeout=10)
+    assert reply["type"] == "error"
+    await socket.close()
+
+
+async def test_widget_socket_refuses_foreign_origins(client: TestClient) -> None:
+    response = await client.get("/chat/ws", headers={"Origin": "https://evil.example"})
+    assert response.status == 403
