@@ -149,7 +149,9 @@ async def test_wrong_password_then_throttled(client: TestClient) -> None:
     assert await log_in(client, "bo")
 
 
-async def test_queue_lists_cases_with_user_text_escaped(client: TestClient, queue: IntakeQueue) -> None:
+async def test_queue_lists_cases_with_user_text_escaped(
+    client: TestClient, queue: IntakeQueue
+) -> None:
     await log_in(client)
     html = await (await client.get("/handlaggare/")).text()
     assert reference(queue) in html
@@ -164,7 +166,9 @@ async def test_security_headers(client: TestClient) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
-async def test_status_change_needs_the_session_token(client: TestClient, queue: IntakeQueue) -> None:
+async def test_status_change_needs_the_session_token(
+    client: TestClient, queue: IntakeQueue
+) -> None:
     csrf = await log_in(client)
     ref = reference(queue)
     forged = await client.post(
@@ -189,7 +193,9 @@ async def test_status_change_needs_the_session_token(client: TestClient, queue: 
     assert "Ser lovande ut" in page and "Ny status" in page
 
 
-async def test_an_impossible_status_is_refused_politely(client: TestClient, queue: IntakeQueue) -> None:
+async def test_an_impossible_status_is_refused_politely(
+    client: TestClient, queue: IntakeQueue
+) -> None:
     csrf = await log_in(client)
     ref = reference(queue)
     response = await client.post(

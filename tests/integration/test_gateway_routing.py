@@ -1,0 +1,255 @@
+"""The gateway's routing rules with a real handoff table (SQLite) and a recording stand-in for
+Rasa: the bot never answers during a live handoff, the caseworker's words reach the widget and
+the history, handing back resumes the bot, and failures give the user a clear message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.intake_queue.accounts import create_account
+from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
+from bot.intake_queue.repository import IntakeQueue
+from bot.web.conversation import (
+    MAX_MESSAGE_LENGTH,
+    NOT_SENT,
+    Caseworker,
+    Conversations,
+    HandoffConflict,
+)
+from bot.web.hub import ConsoleConnection, Hub
+from bot.web.rasa_client import RasaUnavailable
+
+CONVERSATION = "c" * 43
+ANNA = Caseworker("anna", "Anna Berg")
+BO = Caseworker("bo", "Bo Ek")
+
+
+class RecordingRasa:
+    """Answers like Rasa's REST channel and records every call the gateway makes."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+        self.replies: list[dict[str, Any]] = [{"text": "Svar från boten", "buttons": []}]
+        self.down = False
+
+    async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        self._check()
+        self.calls.append(("send", (text, metadata)))
+        return list(self.replies)
+
+    async def tracker(self, sender: str) -> dict:
+        self._check()
+        return {"events": []}
+
+    async def say_as_caseworker(self, sender: str, text: str, name: str, username: str) -> None:
+        self._check()
+        self.calls.append(("caseworker", (text, name)))
+
+    async def resume(self, sender: str) -> None:
+        self._check()
+        self.calls.append(("resume", sender))
+
+    async def trigger_intent(self, sender: str, intent: str) -> list[dict]:
+        self._check()
+        self.calls.append(("trigger", intent))
+        return [{"text": "Nu är jag tillbaka. Fråga 3 av 8", "buttons": []}]
+
+    def _check(self) -> None:
+        if self.down:
+            raise RasaUnavailable("down")
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _ in self.calls]
+
+
+class FakeSocket:
+    closed = False
+
+    def __init__(self) -> None:
+        self.frames: list[dict[str, Any]] = []
+
+    async def send_json(self, frame: dict[str, Any]) -> None:
+        self.frames.append(frame)
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [f for f in self.frames if f["type"] == kind]
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> IntakeQueue:
+    queue = IntakeQueue.open(f"sqlite:///{tmp_path / 'gateway.db'}")
+    create_account(queue.engine, "anna", "Anna Berg", "ett-långt-lösenord-1")
+    create_account(queue.engine, "bo", "Bo Ek", "ett-långt-lösenord-2")
+    return queue
+
+
+@pytest.fixture
+def rasa() -> RecordingRasa:
+    return RecordingRasa()
+
+
+@pytest.fixture
+def widget() -> FakeSocket:
+    return FakeSocket()
+
+
+@pytest.fixture
+def console() -> FakeSocket:
+    return FakeSocket()
+
+
+@pytest.fixture
+def conversations(queue, rasa, widget, console) -> Conversations:
+    hub = Hub()
+    hub.add_widget(CONVERSATION, widget)  # type: ignore[arg-type]
+    connection = ConsoleConnection(console, "anna", "Anna Berg")  # type: ignore[arg-type]
+    connection.joined.add(1)
+    hub.add_console(connection)
+    return Conversations(rasa, queue.engine, hub)  # type: ignore[arg-type]
+
+
+def open_live(queue: IntakeQueue) -> int:
+    handoff = Handoffs(queue.engine).request(CONVERSATION, Kind.LIVE, transcript=[])
+    assert handoff.id == 1
+    return handoff.id
+
+
+async def test_a_message_goes_to_the_bot_and_its_answer_to_every_tab(
+    conversations, rasa, widget
+) -> None:
+    assert await conversations.user_message(CONVERSATION, "  Hej!  ") is None
+    assert rasa.calls == [("send", ("Hej!", None))]
+    kinds = [f["type"] for f in widget.frames]
+    assert kinds == ["user", "typing", "typing", "bot"]
+    assert widget.of_type("bot")[0]["text"] == "Svar från boten"
+
+
+async def test_a_button_is_sent_as_its_payload_with_its_title(conversations, rasa) -> None:
+    await conversations.user_message(CONVERSATION, "Ja", payload="/affirm")
+    assert rasa.calls == [("send", ("/affirm", {"button_title": "Ja"}))]
+
+
+async def test_a_payload_that_is_not_an_intent_is_treated_as_text(conversations, rasa) -> None:
+    await conversations.user_message(CONVERSATION, "Ja", payload="javascript:alert(1)")
+    assert rasa.calls == [("send", ("Ja", None))]
+
+
+async def test_empty_and_too_long_messages_are_not_sent(conversations, rasa) -> None:
+    assert await conversations.user_message(CONVERSATION, "   ") is None
+    error = await conversations.user_message(CONVERSATION, "x" * (MAX_MESSAGE_LENGTH + 1))
+    assert error is not None and error["type"] == "error" and "för långt" in error["text"]
+    assert rasa.calls == []
+
+
+async def test_rasa_down_means_a_clear_not_sent(conversations, rasa, widget) -> None:
+    rasa.down = True
+    assert await conversations.user_message(CONVERSATION, "Hej") == {
+        "type": "error",
+        "text": NOT_SENT,
+    }
+    assert widget.frames[-1] == {"type": "typing", "on": False}
+
+
+@pytest.mark.parametrize("claimed", [False, True])
+async def test_during_a_live_handoff_the_bot_never_answers(
+    conversations, queue, rasa, widget, console, claimed: bool
+) -> None:
+    handoff_id = open_live(queue)
+    if claimed:
+        await conversations.claim(handoff_id, ANNA)
+    rasa.replies = [{"text": "Boten försöker svara", "buttons": []}]  # as if Rasa had not paused
+    await conversations.user_message(CONVERSATION, "Är någon där?")
+    assert rasa.kinds() == ["send"]  # recorded in the conversation's history...
+    assert widget.of_type("bot") == []  # ...but nothing from the bot reaches the user
+    to_console = console.of_type("user")
+    assert [(f["text"], f["handoff"]) for f in to_console] == [("Är någon där?", handoff_id)]
+
+
+async def test_caseworker_takes_over_writes_and_hands_back(
+    conversations, queue, rasa, widget, console
+) -> None:
+    handoff_id = open_live(queue)
+    await conversations.claim(handoff_id, ANNA)
+    assert widget.of_type("handoff")[-1] == {
+        "type": "handoff",
+        "state": "active",
+        "name": "Anna Berg",
+    }
+    await conversations.caseworker_says(handoff_id, ANNA, "Hej, jag heter Anna.")
+    assert ("caseworker", ("Hej, jag heter Anna.", "Anna Berg")) in rasa.calls
+    assert widget.of_type("agent") == [
+        {"type": "agent", "text": "Hej, jag heter Anna.", "name": "Anna Berg"}
+    ]
+    assert console.of_type("agent")[0]["text"] == "Hej, jag heter Anna."
+
+    with pytest.raises(HandoffConflict):
+        await conversations.caseworker_says(handoff_id, BO, "Jag med")
+
+    await conversations.hand_back(handoff_id, ANNA)
+    handoff = Handoffs(queue.engine).get(handoff_id)
+    assert handoff.status is HandoffStatus.CLOSED
+    assert handoff.closed_reason is CloseReason.RESUMED
+    assert rasa.kinds()[-2:] == ["resume", "trigger"]
+    assert widget.of_type("handoff")[-1]["state"] == "ended"
+    assert widget.of_type("bot")[-1]["text"].startswith("Nu är jag tillbaka")
+
+    # The bot answers again.
+    rasa.replies = [{"text": "Fråga 4 av 8", "buttons": []}]
+    await conversations.user_message(CONVERSATION, "ja")
+    assert widget.of_type("bot")[-1]["text"] == "Fråga 4 av 8"
+
+
+async def test_someone_elses_handoff_cannot_be_taken_or_closed(conversations, queue) -> None:
+    handoff_id = open_live(queue)
+    await conversations.claim(handoff_id, ANNA)
+    with pytest.raises(HandoffConflict):
+        await conversations.claim(handoff_id, BO)
+    with pytest.raises(HandoffConflict):
+        await conversations.close(handoff_id, BO)
+    assert Handoffs(queue.engine).get(handoff_id).claimed_by == "anna"
+
+
+async def test_closing_resumes_rasa_without_a_new_bot_message(
+    conversations, queue, rasa, widget
+) -> None:
+    handoff_id = open_live(queue)
+    await conversations.claim(handoff_id, ANNA)
+    await conversations.close(handoff_id, ANNA)
+    assert rasa.kinds()[-1] == "resume"
+    assert widget.of_type("handoff")[-1]["state"] == "closed"
+    assert widget.of_type("bot") == []
+    with pytest.raises(HandoffConflict):
+        await conversations.close(handoff_id, ANNA)
+
+
+async def test_the_user_can_stop_waiting(conversations, queue, rasa, widget) -> None:
+    handoff_id = open_live(queue)
+    await conversations.cancel_handoff(CONVERSATION)
+    handoff = Handoffs(queue.engine).get(handoff_id)
+    assert handoff.closed_reason is CloseReason.CANCELLED
+    assert rasa.kinds() == ["resume", "trigger"]
+    assert widget.of_type("handoff")[-1]["state"] == "ended"
+
+
+async def test_asking_twice_for_a_person_keeps_one_handoff(conversations, queue, rasa) -> None:
+    open_live(queue)
+    await conversations.request_human(CONVERSATION)
+    assert rasa.calls == []  # already waiting: the bot is not asked again
+    assert len(Handoffs(queue.engine).waiting()) == 1
+
+
+async def test_a_callback_does_not_pause_the_bot(conversations, queue, rasa, widget) -> None:
+    Handoffs(queue.engine).request(CONVERSATION, Kind.CALLBACK, transcript=[])
+    await conversations.user_message(CONVERSATION, "Vad är IOP?")
+    assert widget.of_type("bot")[0]["text"] == "Svar från boten"
+
+
+async def test_session_frame_has_no_history_when_rasa_is_down(conversations, rasa, queue) -> None:
+    rasa.down = True
+    open_live(queue)
+    frame = await conversations.session_frame(CONVERSATION)
+    assert frame["history"] == [] and frame["handoff"] == "waiting"
