@@ -22,7 +22,7 @@ VERDICTS = {
 }
 ANSWERS = {"ja": "Ja", "nej": "Nej", "vet_inte": "Vet inte"}
 DECLARATION_STATUSES = {"signed": "Undertecknat", "refused": "Avböjt"}
-SPEAKERS = {"user": "Användare", "bot": "IOP-lotsen", "caseworker": "Handläggare"}
+SPEAKERS = {"user": "Organisationen", "bot": "IOP-lotsen", "caseworker": "Handläggare"}
 
 
 def status_label(value: str | None) -> str:

@@ -118,11 +118,17 @@ def assert_no_axe_violations(page: Page, what: str) -> None:
     assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
+def wait_connected(page: Page) -> None:
+    """The widget has its session from the gateway and accepts messages."""
+    expect(page.locator("button.iop-lotsen__send")).to_have_attribute("aria-disabled", "false")
+
+
 def open_widget(page: Page, url: str) -> None:
     page.goto(url)
     page.click("button.iop-lotsen__launcher")
     page.click("button.iop-lotsen__accept")
     expect(page.locator(INPUT)).to_be_enabled()
+    wait_connected(page)
 
 
 def bot_count(page: Page) -> int:
@@ -165,7 +171,10 @@ def tab_to(page: Page, key: str, matches, limit: int = 40) -> None:
         page.keyboard.press(key)
         if matches(focused(page)):
             return
-    raise AssertionError(f"Could not reach the control with {key}; focus is on {focused(page)}")
+    raise AssertionError(
+        f"Could not reach the control with {key}; focus is on {focused(page)}; the bot said last:"
+        f" {page.locator(f'{BOT} .iop-lotsen__text').all_inner_texts()[-3:]}"
+    )
 
 
 def choose_with_keyboard(page: Page, title: str) -> None:
@@ -210,6 +219,7 @@ def test_keyboard_only_from_greeting_to_a_submitted_initiative(
     page.keyboard.press("Enter")
     if "iop-lotsen__input" not in focused(page)["cls"]:
         tab_to(page, "Tab", lambda f: "iop-lotsen__input" in f["cls"])
+    wait_connected(page)
 
     type_and_send(page, "Hej!")
     type_and_send(page, "Jag vill testa om vår idé passar för IOP")
@@ -253,6 +263,7 @@ def test_the_conversation_survives_a_reload_and_a_new_page(
 
     page.reload()
     expect(page.locator(".iop-lotsen__panel")).to_be_visible()  # still open after the reload
+    wait_connected(page)
     expect(page.locator("li.iop-lotsen__msg--user .iop-lotsen__text").first).to_have_text(
         "Vad är IOP?"
     )
@@ -262,6 +273,7 @@ def test_the_conversation_survives_a_reload_and_a_new_page(
     other = context.new_page()  # another page of the site, same browser
     other.goto(site.url)
     other.click("button.iop-lotsen__launcher")
+    wait_connected(other)
     expect(other.locator(f"{BOT} .iop-lotsen__text").last).to_have_text(answer)
     assert session_id(other) == conversation
 

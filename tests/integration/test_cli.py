@@ -327,7 +327,7 @@ def test_export_pdf_contains_the_transcript(
     assert "Gemenskap i Mora, vi är på Åsen" in fragments
     assert "Testar <script>x()</script>" in fragments
     assert re.sub(r"\s", "", LONG_LINE) in re.sub(r"\s", "", " ".join(fragments))
-    assert "Användare · 2026-03-01 10:00" in fragments
+    assert "Organisationen · 2026-03-01 10:00" in fragments
 
 
 def test_export_to_a_missing_directory_is_a_clear_error(

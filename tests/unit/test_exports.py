@@ -148,7 +148,7 @@ def test_view_uses_labels_not_ids(record: dict[str, Any]) -> None:
         ("Saknas", "–"),
     ]
     assert view.missing_documents[0].endswith("(kommer senare)")
-    assert [u.speaker for u in view.transcript[:2]] == ["IOP-lotsen", "Användare"]
+    assert [u.speaker for u in view.transcript[:2]] == ["IOP-lotsen", "Organisationen"]
     # Stored in UTC, shown in Swedish time (UTC+1 in March).
     assert view.transcript[0].at == "2026-03-01 10:00"
 
@@ -248,7 +248,7 @@ def test_pdf_has_the_sections_labels_and_every_page_numbered(record: dict[str, A
         "Undertecknat",
         "Statushistorik",
         "Samtalet",
-        "Användare · 2026-03-01 10:00",
+        "Organisationen · 2026-03-01 10:00",
         "IOP-lotsen · 2026-03-01 10:00",
     ):
         assert expected in fragments
