@@ -2,7 +2,7 @@
 and to every open console page.
 
 One process holds the sockets, so a plain in-memory registry is enough here; several gateway
-processes behind a load balancer need sticky sessions or a shared channel (see docs/deployment).
+processes behind a load balancer would need a shared channel (e.g. Redis pub/sub) as well.
 """
 
 from __future__ import annotations
