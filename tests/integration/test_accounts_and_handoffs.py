@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from bot.intake_queue.accounts import (
     AccountError,
@@ -15,7 +17,15 @@ from bot.intake_queue.accounts import (
     set_active,
     verify_password,
 )
-from bot.intake_queue.handoffs import Handoffs, HandoffStatus, Kind
+from bot.intake_queue.console_sessions import (
+    ONLINE_WINDOW,
+    SESSION_LIFETIME,
+    ConsoleSessions,
+    caseworkers_available,
+    token_hash,
+)
+from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
+from bot.intake_queue.models import console_sessions
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from tests.postgres import fresh_database
 
@@ -89,3 +99,54 @@ def test_a_callback_request_keeps_contact_and_question(engine):
     assert [h.id for h in desk.waiting()] == [handoff.id]
     assert desk.waiting()[0].contact == contact
     assert desk.waiting()[0].question == "Hur lång tid?"
+
+
+def test_close_records_why_and_only_once(engine):
+    desk = Handoffs(engine)
+    handoff = desk.request("conv-3", Kind.LIVE, [])
+    closed = desk.close(handoff.id, CloseReason.RESUMED)
+    assert (closed.status, closed.closed_reason) == (HandoffStatus.CLOSED, CloseReason.RESUMED)
+    with pytest.raises(CaseNotFound):
+        desk.close(handoff.id, CloseReason.CLOSED)  # the second click changes nothing
+    assert desk.get(handoff.id).closed_reason is CloseReason.RESUMED
+    assert [h.id for h in desk.recent()] == [handoff.id]
+
+
+def test_console_sessions_store_only_a_hash_and_end_at_logout(engine):
+    create_account(engine, "karin", "Karin", PASSWORD)
+    sessions = ConsoleSessions(engine)
+    session = sessions.start("karin")
+    with engine.connect() as connection:
+        stored = connection.execute(select(console_sessions.c.token_hash)).scalar_one()
+    assert stored == token_hash(session.token) and session.token not in stored
+    found = sessions.find(session.token)
+    assert found is not None and found.csrf_token == session.csrf_token
+    assert sessions.find("not-a-token") is None and sessions.find("") is None
+    sessions.end(session.token)
+    assert sessions.find(session.token) is None
+
+
+def test_a_caseworker_is_online_while_pinging_and_taking_chats(engine):
+    create_account(engine, "karin", "Karin", PASSWORD)
+    sessions = ConsoleSessions(engine)
+    assert not caseworkers_available(engine)
+    session = sessions.start("karin")
+    now = datetime.now(timezone.utc)
+    assert caseworkers_available(engine, now)
+    assert not caseworkers_available(engine, now + ONLINE_WINDOW + timedelta(seconds=5))
+    sessions.set_available(session.token, False)
+    assert not caseworkers_available(engine)
+    sessions.set_available(session.token, True)
+    assert caseworkers_available(engine)
+    sessions.end_all_for("karin")
+    assert not caseworkers_available(engine)
+
+
+def test_sessions_expire(engine):
+    create_account(engine, "karin", "Karin", PASSWORD)
+    session = ConsoleSessions(engine).start("karin")
+    later = datetime.now(timezone.utc) + SESSION_LIFETIME + timedelta(minutes=1)
+    assert not caseworkers_available(engine, later)
+    with engine.begin() as connection:
+        connection.execute(console_sessions.update().values(expires_at=datetime.now(timezone.utc)))
+    assert ConsoleSessions(engine).find(session.token) is None
