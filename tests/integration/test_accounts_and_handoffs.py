@@ -148,5 +148,6 @@ def test_sessions_expire(engine):
     later = datetime.now(timezone.utc) + SESSION_LIFETIME + timedelta(minutes=1)
     assert not caseworkers_available(engine, later)
     with engine.begin() as connection:
-        connection.execute(console_sessions.update().values(expires_at=datetime.now(timezone.utc)))
+        expired = datetime.now(timezone.utc) - timedelta(seconds=2)
+        connection.execute(console_sessions.update().values(expires_at=expired))
     assert ConsoleSessions(engine).find(session.token) is None
