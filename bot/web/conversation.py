@@ -149,9 +149,9 @@ class Conversations:
     async def cancel_handoff(self, conversation_id: str) -> dict[str, Any] | None:
         """The user stops waiting: close the handoff and let the bot carry on."""
         live = await self.open_live_handoff(conversation_id)
-        if live is None:
-            return None
-        return await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True)
+        if live is not None:
+            await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True)
+        return None
 
     async def _to_bot(
         self, conversation_id: str, message: str, title: str | None
@@ -162,14 +162,15 @@ class Conversations:
             replies = await self.rasa.send(
                 conversation_id, message, {"button_title": title} if title else None
             )
+            after = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+            for frame in frames_from_rasa(replies):
+                await self.hub.to_widgets(conversation_id, frame)
         except RasaUnavailable as error:
             log.warning("Message not delivered to Rasa: %s", error)
             return {"type": "error", "text": NOT_SENT}
         finally:
+            # Last, so "not typing" means every answer to this message has arrived.
             await self.hub.to_widgets(conversation_id, {"type": "typing", "on": False})
-        after = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
-        for frame in frames_from_rasa(replies):
-            await self.hub.to_widgets(conversation_id, frame)
         if after is not None and (before is None or before.id != after.id):
             await self.hub.to_consoles({"type": "queue"})
             if after.is_live:
