@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.export.json_export import export_json
 from bot.export.labels import format_time, status_label
 from bot.export.pdf_export import render_pdf
-from bot.export.view import Field, Section, Utterance, build_view, utterance
+from bot.export.view import Utterance, build_view, utterance
 from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
@@ -37,6 +37,7 @@ from bot.web.console.auth import (
     set_session_cookie,
     signed_in,
 )
+from bot.web.console.collected import collected_sections
 from bot.web.conversation import Caseworker, Conversations, HandoffConflict
 from bot.web.rasa_client import RasaUnavailable
 from bot.web.templating import render
@@ -364,30 +365,6 @@ async def export_case_pdf(request: web.Request, who: SignedIn) -> web.Response:
 # -- a handoff -----------------------------------------------------------------------------------
 
 
-def collected_sections(collected: dict[str, Any]) -> list[Section]:
-    """What the bot had collected, whatever its shape: one section per group, values as text."""
-    plain = {k: v for k, v in collected.items() if not isinstance(v, dict)}
-    groups = {k: v for k, v in collected.items() if isinstance(v, dict)}
-    sections = []
-    if plain:
-        sections.append(
-            Section("Insamlat", tuple(Field(str(k), _text(v)) for k, v in plain.items()))
-        )
-    for title, values in groups.items():
-        fields = tuple(Field(str(k), _text(v)) for k, v in values.items() if v not in (None, ""))
-        if fields:
-            sections.append(Section(str(title), fields))
-    return sections
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_text(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
-    return str(value)
-
-
 async def _live_transcript(request: web.Request, handoff: Handoff) -> list[Utterance]:
     """The whole conversation as it stands now; the copy taken at the handoff if Rasa is away."""
     entries = handoff.transcript
@@ -415,7 +392,7 @@ async def handoff_page(request: web.Request, who: SignedIn) -> web.Response:
         "handoff.html.j2",
         f"Överlämning {handoff.id}",
         handoff=_handoff_row(handoff),
-        collected=collected_sections(handoff.collected),
+        collected=collected_sections(handoff.collected, active_profile()),
         transcript=await _live_transcript(request, handoff),
         can_claim=is_open and not handoff.claimed_by,
         can_chat=handoff.is_live and handoff.status is HandoffStatus.ACTIVE and mine,

@@ -1,0 +1,99 @@
+"""What the bot had collected when a handoff was asked for, as labelled sections for the console.
+
+The handoff stores plain ids (criterion ids, intake field ids, choice ids); the caseworker reads
+the checklist statements and Swedish labels, in the order the bot asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.export.labels import answer_label
+from bot.export.view import Field, Section
+from bot.intake.choices import DOCUMENT_STATUSES, LEGAL_FORMS, label_of
+from bot.intake.steps import FIELDS
+from bot.profile import Profile
+
+FIELD_LABELS = {
+    "org_name": "Organisationens namn",
+    "org_number": "Organisationsnummer",
+    "org_legal_form": "Organisationsform",
+    "org_members": "Antal medlemmar",
+    "org_website": "Webbplats",
+    "contact_name": "Kontaktperson",
+    "contact_role": "Kontaktpersonens roll",
+    "contact_email": "E-post",
+    "contact_phone": "Telefon",
+    "challenge": "Utmaningen",
+    "purpose": "Syfte",
+    "target_group": "Målgrupp",
+    "goals": "Mål",
+    "contribution": "Organisationens insats",
+    "ask_of_kommun": "Kommunens del",
+    "wished_start": "Önskad start",
+    "duration": "Hur länge",
+    "concerned_units": "Berörda förvaltningar",
+    "signatory_name": "Undertecknare",
+    "signatory_role": "Undertecknarens roll",
+    "declaration": "Värdegrundsintyget",
+}
+
+
+def collected_sections(collected: dict[str, Any], profile: Profile) -> list[Section]:
+    sections = []
+    answers = collected.get("checklist") or {}
+    if answers:
+        rows = tuple(
+            Field(c.statement, answer_label(answers[c.id]))
+            for c in profile.criteria
+            if c.id in answers
+        )
+        sections.append(Section("Checklistan", rows))
+    intake = collected.get("intake") or {}
+    values = intake.get("values") or {}
+    if values:
+        rows = tuple(
+            Field(FIELD_LABELS.get(f.id, f.id), _value(f.id, values[f.id]))
+            for f in FIELDS
+            if values.get(f.id) not in (None, "")
+        )
+        sections.append(Section("Initiativet hittills", rows))
+    documents = intake.get("documents") or {}
+    if documents:
+        rows = tuple(
+            Field(_document_name(profile, doc_id), _document_status(entry))
+            for doc_id, entry in documents.items()
+        )
+        sections.append(Section("Handlingar", rows))
+    known = {"checklist", "intake"}
+    other = {k: v for k, v in collected.items() if k not in known and v not in (None, "", {})}
+    if other:
+        sections.append(Section("Övrigt", tuple(Field(str(k), _text(v)) for k, v in other.items())))
+    return sections
+
+
+def _value(field_id: str, value: Any) -> str:
+    if field_id == "org_legal_form":
+        return label_of(str(value), LEGAL_FORMS)
+    return _text(value)
+
+
+def _document_name(profile: Profile, doc_id: str) -> str:
+    try:
+        return profile.document(doc_id).name
+    except KeyError:
+        return doc_id
+
+
+def _document_status(entry: Any) -> str:
+    if isinstance(entry, dict) and entry.get("status"):
+        return label_of(str(entry["status"]), DOCUMENT_STATUSES)
+    return _text(entry)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v not in (None, ""))
+    return str(value)
