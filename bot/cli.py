@@ -28,9 +28,9 @@ from sqlalchemy.exc import (
 )
 
 from bot.export.columns import align_columns
-from bot.export.labels import format_date, swedish_time
+from bot.export.labels import format_date, format_time, swedish_time
 from bot.export.text_export import render_text
-from bot.intake_queue import accounts, migrate
+from bot.intake_queue import accounts, audit, migrate, retention
 from bot.intake_queue.database import database_url, describe, make_engine
 from bot.intake_queue.repository import CaseNotFound, CaseSummary, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
@@ -60,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.database = args.database or database_url()
         return args.handler(args)
-    except (CaseNotFound, TransitionError, CliError, accounts.AccountError) as error:
+    except (
+        CaseNotFound,
+        TransitionError,
+        CliError,
+        accounts.AccountError,
+        retention.ErasureRefused,
+    ) as error:
         return _fail(str(error))
     except RecordError as error:
         problems = "; ".join(line.strip(" -") for line in str(error).splitlines()[1:])
@@ -198,6 +204,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sparra.add_argument("username", metavar="ANVÄNDARNAMN")
 
+    gallra = command(
+        "gallra",
+        "radera samtal som aldrig blev ett initiativ, efter profilens lagringstid",
+        _purge,
+        description=(
+            "Radera samtal som aldrig blev ett initiativ och där inget hänt under lagringstiden "
+            "(profilens retention_days), liksom avslutade överlämningar och gamla inloggningar. "
+            "Körs lämpligen varje natt (cron eller systemd-timer)."
+        ),
+    )
+    gallra.add_argument(
+        "--dagar", type=int, metavar="N", help="lagringstid i dagar (standard: profilens)"
+    )
+    gallra.add_argument("--provkor", action="store_true", help="visa bara vad som skulle raderas")
+
+    radera_commands = command_group(
+        "radera", "radera personuppgifter på begäran", "Radera ett samtal eller ett ärende."
+    )
+    samtal = command(
+        "samtal",
+        "radera ett samtal (som inte blev ett ärende) med dess överlämningar",
+        _erase_conversation,
+        radera_commands,
+    )
+    samtal.add_argument("conversation_id", metavar="SAMTALS-ID")
+    samtal.add_argument("--orsak", required=True, metavar="TEXT", help="varför (sparas i loggen)")
+    samtal.add_argument("--som", metavar="NAMN", help="vem som raderar (standard: användarnamnet)")
+    arende = command(
+        "arende",
+        "radera ett ärende med historik, samtal och överlämningar",
+        _erase_case,
+        radera_commands,
+    )
+    arende.add_argument("ref", metavar="REF")
+    arende.add_argument("--orsak", required=True, metavar="TEXT", help="varför (sparas i loggen)")
+    arende.add_argument("--som", metavar="NAMN", help="vem som raderar (standard: användarnamnet)")
+
+    logg = command("logg", "granskningsloggen: vem gjorde vad och när", _audit_log)
+    logg.add_argument("--antal", type=int, default=50, metavar="N", help="hur många (standard 50)")
+
     report = command("rapport", "årsuppföljning: ärenden per år och status", _report)
     report.add_argument(
         "--ut",
@@ -260,6 +306,48 @@ def _account_disable(args: argparse.Namespace) -> int:
     with _queue(args) as queue:
         accounts.set_active(queue.engine, args.username, False)
     print(f"Kontot {args.username} är avstängt.")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from bot.profile import active_profile
+
+    days = args.dagar if args.dagar is not None else active_profile().retention_days
+    if days < 1:
+        raise CliError("--dagar måste vara minst 1.")
+    with _queue(args) as queue:
+        report = retention.purge_expired(queue.engine, timedelta(days=days), dry_run=args.provkor)
+    verb = "Skulle radera" if report.dry_run else "Raderade"
+    print(
+        f"{verb} {report.conversations} samtal ({report.events} händelser), "
+        f"{report.handoffs} avslutade överlämningar och {report.sessions} gamla inloggningar "
+        f"äldre än {days} dagar."
+    )
+    return 0
+
+
+def _erase_conversation(args: argparse.Namespace) -> int:
+    with _queue(args) as queue:
+        retention.erase_conversation(queue.engine, args.conversation_id, _actor(args), args.orsak)
+    print(f"Samtalet {args.conversation_id} är raderat. Raderingen finns i granskningsloggen.")
+    return 0
+
+
+def _erase_case(args: argparse.Namespace) -> int:
+    reference = _normal(args.ref)
+    with _queue(args) as queue:
+        retention.erase_case(queue.engine, reference, _actor(args), args.orsak)
+    print(f"Ärendet {reference} är raderat. Raderingen finns i granskningsloggen.")
+    return 0
+
+
+def _audit_log(args: argparse.Namespace) -> int:
+    with _queue(args) as queue:
+        found = audit.entries(queue.engine, limit=max(1, args.antal))
+    rows = [["Tid", "Vem", "Vad", "Gäller", "Detaljer"]] + [
+        [format_time(e.at), e.actor, e.action, e.subject, e.detail or ""] for e in found
+    ]
+    print(align_columns(rows))
     return 0
 
 

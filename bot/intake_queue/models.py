@@ -101,3 +101,16 @@ console_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
 )
+
+# Who did what, when: caseworker actions in the console and CLI, erasures and retention runs.
+# Holds references and ids, never the personal data itself, so it can outlive what it records.
+audit_log = Table(
+    "iop_audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(40), nullable=False, index=True),
+    Column("subject", String(255), nullable=False),
+    Column("detail", Text),
+)

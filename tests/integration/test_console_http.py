@@ -287,3 +287,25 @@ async def test_console_socket_needs_session_and_token(client: TestClient) -> Non
 async def test_widget_socket_refuses_foreign_origins(client: TestClient) -> None:
     response = await client.get("/chat/ws", headers={"Origin": "https://evil.example"})
     assert response.status == 403
+
+
+async def test_every_caseworker_action_is_audited(client: TestClient, queue: IntakeQueue) -> None:
+    from bot.intake_queue import audit
+
+    csrf = await log_in(client)
+    ref = reference(queue)
+    await client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf})
+    await client.post(
+        f"/handlaggare/arenden/{ref}/status",
+        data={"status": Status.UNDER_BEDOMNING.value, "note": "x", "csrf_token": csrf},
+    )
+    await client.get(f"/handlaggare/arenden/{ref}/export.pdf")
+    await client.post("/handlaggare/logga-ut", data={"csrf_token": csrf})
+    done = [(e.actor, e.action, e.subject) for e in reversed(audit.entries(queue.engine))]
+    assert done == [
+        ("anna", "inloggning", "konsolen"),
+        ("anna", "ta_arende", ref),
+        ("anna", "andra_status", ref),
+        ("anna", "exportera_pdf", ref),
+        ("anna", "utloggning", "konsolen"),
+    ]

@@ -17,6 +17,7 @@ from bot.export.json_export import export_json
 from bot.export.labels import format_time, status_label
 from bot.export.pdf_export import render_pdf
 from bot.export.view import Utterance, build_view, utterance
+from bot.intake_queue import audit
 from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
@@ -131,6 +132,13 @@ def _page(
     return response
 
 
+async def _audit(
+    request: web.Request, actor: str, action: str, subject: str, detail: str | None = None
+) -> None:
+    """Every caseworker action leaves a line in the audit log (bot/intake_queue/audit.py)."""
+    await asyncio.to_thread(audit.record, request.app["engine"], actor, action, subject, detail)
+
+
 def _caseworker(who: SignedIn) -> Caseworker:
     return Caseworker(who.caseworker.username, who.caseworker.display_name)
 
@@ -223,7 +231,9 @@ async def login_submit(request: web.Request) -> web.Response:
     except LoginBlocked:
         return _login_form(request, TOO_MANY_TRIES, username, status=429)
     if token is None:
+        await _audit(request, username[:80] or "?", "inloggning_misslyckad", "konsolen")
         return _login_form(request, WRONG_LOGIN, username, status=401)
+    await _audit(request, username, "inloggning", "konsolen")
     response = web.HTTPSeeOther(safe_next(str(form.get("next", ""))))
     set_session_cookie(response, token, request.app["settings"].secure_cookies)
     response.del_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
@@ -233,6 +243,7 @@ async def login_submit(request: web.Request) -> web.Response:
 @login_required
 async def logout(request: web.Request, who: SignedIn) -> web.Response:
     await asyncio.to_thread(request.app["console_sessions"].end, who.token)
+    await _audit(request, who.caseworker.username, "utloggning", "konsolen")
     response = web.HTTPSeeOther(LOGIN_PATH)
     response.del_cookie(SESSION_COOKIE, path=CONSOLE_PATH)
     raise response
@@ -278,6 +289,12 @@ async def set_availability(request: web.Request, who: SignedIn) -> web.Response:
     form = await request.post()
     available = form.get("available") == "ja"
     await asyncio.to_thread(request.app["console_sessions"].set_available, who.token, available)
+    await _audit(
+        request,
+        who.caseworker.username,
+        "tar_emot_chattar" if available else "tar_inte_emot",
+        "konsolen",
+    )
     _redirect(
         f"{CONSOLE_PATH}/",
         "Du tar emot chattar." if available else "Du tar inte emot chattar just nu.",
@@ -320,6 +337,7 @@ async def claim_case(request: web.Request, who: SignedIn) -> web.Response:
         await asyncio.to_thread(_queue(request).claim, reference, who.caseworker.username)
     except CaseNotFound as error:
         return _error_page(request, who, 404, str(error))
+    await _audit(request, who.caseworker.username, "ta_arende", reference)
     _redirect(f"{CONSOLE_PATH}/arenden/{reference}", "Ärendet är ditt nu.")
 
 
@@ -337,12 +355,14 @@ async def change_status(request: web.Request, who: SignedIn) -> web.Response:
         return _error_page(request, who, 404, str(error))
     except (ValueError, TransitionError) as error:
         _redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Status ändrades inte: {error}")
+    await _audit(request, who.caseworker.username, "andra_status", reference, new.value)
     _redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Ny status: {status_label(new.value)}.")
 
 
 @login_required
 async def export_case_json(request: web.Request, who: SignedIn) -> web.Response:
     record = await _record(request)
+    await _audit(request, who.caseworker.username, "exportera_json", record["reference"])
     return web.Response(
         text=export_json(record),
         content_type="application/json",
@@ -355,6 +375,7 @@ async def export_case_json(request: web.Request, who: SignedIn) -> web.Response:
 async def export_case_pdf(request: web.Request, who: SignedIn) -> web.Response:
     record = await _record(request)
     pdf = await asyncio.to_thread(render_pdf, record)
+    await _audit(request, who.caseworker.username, "exportera_pdf", record["reference"])
     return web.Response(
         body=pdf,
         content_type="application/pdf",
@@ -420,6 +441,7 @@ async def _handoff_action(request: web.Request, who: SignedIn, action: str) -> w
         return _error_page(request, who, 404, str(error))
     except HandoffConflict as error:
         _redirect(target, str(error))
+    await _audit(request, caseworker.username, f"overlamning_{action}", f"overlamning {handoff_id}")
     _redirect(target, message)
 
 

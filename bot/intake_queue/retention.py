@@ -1,0 +1,158 @@
+"""Keeping personal data no longer than needed (GDPR art. 5.1 e) and erasing it on request.
+
+- `purge_expired`: conversations that never became an initiative are deleted once nothing has
+  happened in them for the profile's retention period, together with their closed handoffs and
+  old console sessions. A kommun schedules `iop-handlaggare gallra` (cron or a systemd timer).
+- `erase_conversation` / `erase_case`: one person's request, one command. Each leaves an audit
+  entry that names what was erased, by whom and why, but holds no personal data.
+
+Conversations live in Rasa's tracker store (table `events`, same database); an initiative's own
+copy of its transcript is erased with the initiative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, delete, func, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
+
+from bot.intake_queue import audit
+from bot.intake_queue.handoffs import HandoffStatus
+from bot.intake_queue.models import console_sessions, handoffs, initiatives, status_history
+from bot.intake_queue.repository import CaseNotFound, now_utc
+
+RASA_EVENTS = "events"
+RETENTION_ACTOR = "gallring"
+_IDS = bindparam("ids", expanding=True)
+
+
+class ErasureRefused(ValueError):
+    """The erasure would break a case: the message says what to do instead (Swedish)."""
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    conversations: int
+    events: int
+    handoffs: int
+    sessions: int
+    dry_run: bool
+
+
+def _has_events_table(connection: Connection) -> bool:
+    return RASA_EVENTS in inspect(connection).get_table_names()
+
+
+def _expired_conversations(connection: Connection, cutoff: datetime) -> list[str]:
+    """Conversations idle since before the cutoff that no initiative refers to."""
+    if not _has_events_table(connection):
+        return []
+    kept = {row[0] for row in connection.execute(select(initiatives.c.conversation_id))}
+    rows = connection.execute(
+        text("SELECT sender_id, MAX(timestamp) AS last FROM events GROUP BY sender_id")
+    ).all()
+    return [r.sender_id for r in rows if r.last < cutoff.timestamp() and r.sender_id not in kept]
+
+
+def purge_expired(
+    engine: Engine, retention: timedelta, dry_run: bool = False, now: datetime | None = None
+) -> PurgeReport:
+    cutoff = (now or now_utc()) - retention
+    with engine.begin() as connection:
+        expired = _expired_conversations(connection, cutoff)
+        kept = select(initiatives.c.conversation_id)
+        old_handoffs = (
+            handoffs.c.status == HandoffStatus.CLOSED.value,
+            handoffs.c.updated_at < cutoff,
+            handoffs.c.conversation_id.not_in(kept),
+        )
+        old_sessions = console_sessions.c.expires_at < cutoff
+        events = _count_events(connection, expired)
+        handoff_count = connection.execute(
+            select(func.count()).select_from(handoffs).where(*old_handoffs)
+        ).scalar_one()
+        session_count = connection.execute(
+            select(func.count()).select_from(console_sessions).where(old_sessions)
+        ).scalar_one()
+        if not dry_run:
+            _delete_events(connection, expired)
+            connection.execute(delete(handoffs).where(*old_handoffs))
+            connection.execute(delete(console_sessions).where(old_sessions))
+            audit.record(
+                connection,
+                RETENTION_ACTOR,
+                "gallring",
+                f"äldre än {cutoff.date().isoformat()}",
+                f"{len(expired)} samtal, {events} händelser, {handoff_count} överlämningar, "
+                f"{session_count} inloggningar raderade",
+            )
+    return PurgeReport(len(expired), events, handoff_count, session_count, dry_run)
+
+
+def erase_conversation(engine: Engine, conversation_id: str, actor: str, reason: str) -> int:
+    """Erase one conversation and its handoffs; returns the number of events deleted."""
+    with engine.begin() as connection:
+        case = connection.execute(
+            select(initiatives.c.reference).where(initiatives.c.conversation_id == conversation_id)
+        ).first()
+        if case is not None:
+            raise ErasureRefused(
+                f"Samtalet hör till ärende {case.reference}. Radera ärendet i stället."
+            )
+        deleted = _delete_events(connection, [conversation_id])
+        handoff_rows = connection.execute(
+            delete(handoffs).where(handoffs.c.conversation_id == conversation_id)
+        ).rowcount
+        if deleted == 0 and handoff_rows == 0:
+            raise CaseNotFound(f"Det finns inget sparat samtal med id {conversation_id}.")
+        audit.record(connection, actor, "radera_samtal", conversation_id, reason)
+    return deleted
+
+
+def erase_case(engine: Engine, reference: str, actor: str, reason: str) -> None:
+    """Erase an initiative with its history, its conversation and its handoffs."""
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(initiatives.c.id, initiatives.c.conversation_id).where(
+                initiatives.c.reference == reference
+            )
+        ).first()
+        if row is None:
+            raise CaseNotFound(f"Det finns inget ärende med referensen {reference}.")
+        connection.execute(delete(status_history).where(status_history.c.initiative_id == row.id))
+        connection.execute(delete(initiatives).where(initiatives.c.id == row.id))
+        _delete_events(connection, [row.conversation_id])
+        connection.execute(
+            delete(handoffs).where(handoffs.c.conversation_id == row.conversation_id)
+        )
+        audit.record(connection, actor, "radera_arende", reference, reason)
+
+
+def _count_events(connection: Connection, conversation_ids: list[str]) -> int:
+    if not conversation_ids or not _has_events_table(connection):
+        return 0
+    total = 0
+    for chunk in _chunks(conversation_ids):
+        total += connection.execute(
+            text("SELECT COUNT(*) FROM events WHERE sender_id IN :ids").bindparams(_IDS),
+            {"ids": chunk},
+        ).scalar_one()
+    return total
+
+
+def _delete_events(connection: Connection, conversation_ids: list[str]) -> int:
+    if not conversation_ids or not _has_events_table(connection):
+        return 0
+    deleted = 0
+    for chunk in _chunks(conversation_ids):
+        deleted += connection.execute(
+            text("DELETE FROM events WHERE sender_id IN :ids").bindparams(_IDS),
+            {"ids": chunk},
+        ).rowcount
+    return deleted
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -1,0 +1,161 @@
+"""Retention and erasure on SQLite and a real PostgreSQL server, with Rasa's own events table:
+what never became an initiative goes after the retention period, erasure is one command, and
+each leaves an audit entry without personal data."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy import text
+
+from bot.cli import main
+from bot.intake_queue import audit
+from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.repository import CaseNotFound, IntakeQueue
+from bot.intake_queue.retention import ErasureRefused, erase_case, erase_conversation, purge_expired
+from bot.profile import load_profile
+from bot.record import build_record
+from tests.intake_fixtures import all_yes, complete_state
+from tests.postgres import fresh_database
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+RETENTION = timedelta(days=90)
+OLD = NOW - RETENTION - timedelta(days=1)
+RECENT = NOW - timedelta(days=10)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'retention.db'}"
+    return fresh_database(
+        request.getfixturevalue("postgres_server"), f"ret_{uuid.uuid4().hex[:10]}"
+    )
+
+
+@pytest.fixture
+def queue(url: str) -> IntakeQueue:
+    queue = IntakeQueue.open(url)
+    SQLTrackerStore.SQLEvent.__table__.create(queue.engine)  # exactly Rasa's table
+    yield queue
+    queue.engine.dispose()
+
+
+def say(queue: IntakeQueue, conversation: str, when: datetime, message: str = "Hej") -> None:
+    with queue.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                "VALUES (:sender, 'user', :ts, :data)"
+            ),
+            {
+                "sender": conversation,
+                "ts": when.timestamp(),
+                "data": json.dumps({"event": "user", "text": message}),
+            },
+        )
+
+
+def events_of(queue: IntakeQueue, conversation: str) -> int:
+    with queue.engine.connect() as connection:
+        return connection.execute(
+            text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": conversation}
+        ).scalar_one()
+
+
+def submit_case(queue: IntakeQueue, conversation: str) -> str:
+    profile = load_profile("mora")
+    state = complete_state(profile)
+    return queue.submit(
+        state.key,
+        lambda ref, at: build_record(profile, state, all_yes(profile), conversation, ref, at),
+        [],
+        submitted_at=OLD,
+    ).reference
+
+
+def test_purge_removes_only_old_conversations_that_never_became_initiatives(queue) -> None:
+    say(queue, "old-abandoned", OLD - timedelta(days=3))
+    say(queue, "old-abandoned", OLD)
+    say(queue, "old-but-active", OLD)
+    say(queue, "old-but-active", RECENT)  # still going: kept
+    say(queue, "old-case", OLD)
+    reference = submit_case(queue, "old-case")  # became an initiative: kept
+    handoffs = Handoffs(queue.engine)
+    closed = handoffs.request("old-abandoned", Kind.CALLBACK, [], question="Ring mig")
+    handoffs.close(closed.id)
+    with queue.engine.begin() as connection:
+        connection.execute(text("UPDATE iop_handoffs SET updated_at = :t"), {"t": OLD})
+
+    preview = purge_expired(queue.engine, RETENTION, dry_run=True, now=NOW)
+    assert (preview.conversations, preview.events, preview.handoffs) == (1, 2, 1)
+    assert events_of(queue, "old-abandoned") == 2  # a dry run deletes nothing
+
+    report = purge_expired(queue.engine, RETENTION, now=NOW)
+    assert (report.conversations, report.events, report.handoffs) == (1, 2, 1)
+    assert events_of(queue, "old-abandoned") == 0
+    assert events_of(queue, "old-but-active") == 2
+    assert events_of(queue, "old-case") == 1
+    assert queue.get(reference)["conversation_id"] == "old-case"
+    assert handoffs.recent() == []
+    entry = audit.entries(queue.engine)[0]
+    assert (entry.actor, entry.action) == ("gallring", "gallring")
+    assert "1 samtal" in (entry.detail or "")
+
+    again = purge_expired(queue.engine, RETENTION, now=NOW)
+    assert again.conversations == 0
+
+
+def test_erasing_a_conversation_on_request(queue) -> None:
+    say(queue, "conv-x", RECENT, "Mitt namn är Eva")
+    Handoffs(queue.engine).request("conv-x", Kind.CALLBACK, [], question="Ring mig")
+    assert erase_conversation(queue.engine, "conv-x", "karin", "begäran 2026-11-30") == 1
+    assert events_of(queue, "conv-x") == 0
+    assert Handoffs(queue.engine).open_for("conv-x") is None
+    entry = audit.entries(queue.engine, subject="conv-x")[0]
+    assert (entry.actor, entry.action, entry.detail) == (
+        "karin",
+        "radera_samtal",
+        "begäran 2026-11-30",
+    )
+    with pytest.raises(CaseNotFound):
+        erase_conversation(queue.engine, "conv-x", "karin", "igen")
+
+
+def test_a_case_conversation_is_erased_with_its_case(queue) -> None:
+    say(queue, "conv-case", RECENT)
+    reference = submit_case(queue, "conv-case")
+    with pytest.raises(ErasureRefused, match=reference):
+        erase_conversation(queue.engine, "conv-case", "karin", "begäran")
+    assert events_of(queue, "conv-case") == 1
+
+    erase_case(queue.engine, reference, "karin", "begäran enligt art. 17")
+    with pytest.raises(CaseNotFound):
+        queue.get(reference)
+    assert events_of(queue, "conv-case") == 0
+    entry = audit.entries(queue.engine, subject=reference)[0]
+    assert entry.action == "radera_arende"
+
+
+def test_cli_purge_erase_and_log(queue, url: str, capsys) -> None:
+    say(queue, "conv-cli", datetime.now(timezone.utc) - timedelta(days=400))
+    assert main(["--database", url, "gallra", "--provkor"]) == 0
+    assert "Skulle radera 1 samtal" in capsys.readouterr().out
+    assert main(["--database", url, "gallra"]) == 0
+    assert "Raderade 1 samtal" in capsys.readouterr().out
+    assert events_of(queue, "conv-cli") == 0
+
+    reference = submit_case(queue, "conv-cli-case")
+    assert main(["--database", url, "radera", "samtal", "conv-cli-case", "--orsak", "x"]) == 2
+    assert f"hör till ärende {reference}" in capsys.readouterr().err
+    code = main(
+        ["--database", url, "radera", "arende", reference, "--orsak", "begäran", "--som", "karin"]
+    )
+    assert code == 0 and "är raderat" in capsys.readouterr().out
+    assert main(["--database", url, "logg"]) == 0
+    log = capsys.readouterr().out
+    assert "radera_arende" in log and reference in log and "gallring" in log
