@@ -14,6 +14,12 @@ cd "$PROJECT_ROOT"
 # One database for the intake queue and the conversations: DATABASE_URL, or var/iop-lotsen.db.
 say "Preparing the database ($("$VENV/bin/python" -c 'from bot.intake_queue.database import database_url, describe; print(describe(database_url()))'))"
 "$VENV/bin/iop-handlaggare" db upgrade
+# Secrets shared between our own processes only, made once and kept in build/ (mode 600).
+secret() {
+  [ -s "$BUILD/$1" ] || (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$BUILD/$1")
+  cat "$BUILD/$1"
+}
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(secret action-server-token)}"
 "$VENV/bin/python" scripts/write_endpoints.py "$BUILD/endpoints.yml" \
   --actions-url "http://127.0.0.1:$ACTIONS_PORT/webhook"
 
@@ -21,16 +27,12 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-say "Starting the action server on port $ACTIONS_PORT"
-"$VENV/bin/rasa" run actions --actions actions --port "$ACTIONS_PORT" >"$LOGS/actions.log" 2>&1 &
+say "Starting the action server on 127.0.0.1:$ACTIONS_PORT (only Rasa, with the shared token)"
+"$VENV/bin/python" -m actions.serve --port "$ACTIONS_PORT" >"$LOGS/actions.log" 2>&1 &
 pids+=($!)
 # Rasa's HTTP API (read a conversation, pause/resume it for a caseworker) is on loopback only and
 # needs this token; only the web gateway knows it.
-if [ -z "${RASA_TOKEN:-}" ]; then
-  [ -s "$BUILD/rasa-token" ] || (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$BUILD/rasa-token")
-  RASA_TOKEN="$(cat "$BUILD/rasa-token")"
-fi
-export RASA_TOKEN RASA_URL="http://127.0.0.1:$RASA_PORT"
+export RASA_TOKEN="${RASA_TOKEN:-$(secret rasa-token)}" RASA_URL="http://127.0.0.1:$RASA_PORT"
 
 say "Starting the Rasa server on 127.0.0.1:$RASA_PORT"
 "$VENV/bin/rasa" run --model models/iop-lotsen.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \

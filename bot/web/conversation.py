@@ -44,6 +44,10 @@ TOO_LONG = (
     f"Meddelandet är för långt. Skriv högst {MAX_MESSAGE_LENGTH} tecken åt gången, "
     "så tar jag resten i nästa meddelande."
 )
+NO_ANSWER = (
+    "Något gick fel hos IOP-lotsen och jag kunde inte svara. Inget har skickats till kommunen. "
+    "Försök igen om en liten stund."
+)
 HANDOFF_CLOSED_ALREADY = "Den här chatten är redan avslutad."
 
 
@@ -163,8 +167,14 @@ class Conversations:
                 conversation_id, message, {"button_title": title} if title else None
             )
             after = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
-            for frame in frames_from_rasa(replies):
+            frames = frames_from_rasa(replies)
+            for frame in frames:
                 await self.hub.to_widgets(conversation_id, frame)
+            if not any(f["type"] == "bot" for f in frames) and not (after and after.is_live):
+                # Rasa answers 200 with nothing when the action server is down or failed:
+                # never leave the user waiting in silence, nor let them think it went through.
+                log.warning("Rasa gave no answer to a message; telling the user.")
+                return {"type": "error", "text": NO_ANSWER}
         except RasaUnavailable as error:
             log.warning("Message not delivered to Rasa: %s", error)
             return {"type": "error", "text": NOT_SENT}

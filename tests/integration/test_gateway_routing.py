@@ -154,6 +154,13 @@ async def test_rasa_down_means_a_clear_not_sent(conversations, rasa, widget) -> 
     assert widget.frames[-1] == {"type": "typing", "on": False}
 
 
+async def test_no_answer_from_rasa_is_never_silence(conversations, rasa, widget) -> None:
+    rasa.replies = []  # what Rasa's REST channel returns when the action server is down
+    error = await conversations.user_message(CONVERSATION, "Skicka in")
+    assert error is not None and "Inget har skickats till kommunen" in error["text"]
+    assert widget.frames[-1] == {"type": "typing", "on": False}
+
+
 @pytest.mark.parametrize("claimed", [False, True])
 async def test_during_a_live_handoff_the_bot_never_answers(
     conversations, queue, rasa, widget, console, claimed: bool
