@@ -78,6 +78,11 @@ def start_or_resume_checklist(
     ]
 
 
+def progress(**values: Any) -> dict[str, Any]:
+    """Checklist progress for the chat widget ({"step": 3, "total": 9} or {"done": True})."""
+    return {"progress": values}
+
+
 class ActionAskChecklistAnswer(Action):
     """Asks the current criterion's question with its place in the list."""
 
@@ -89,11 +94,15 @@ class ActionAskChecklistAnswer(Action):
     ) -> list[EventType]:
         profile = active_profile()
         criterion = current_criterion(profile, tracker) or profile.criteria[0]
+        number, total = profile.position(criterion.id), len(profile.criteria)
+        # The progress rides on the question's message: the widget gets it as a `custom`
+        # message right after the question, and it is stored in the same bot event.
         dispatcher.utter_message(
             response=Response.CHECKLIST_QUESTION,
-            number=profile.position(criterion.id),
-            total=len(profile.criteria),
+            number=number,
+            total=total,
             question=criterion.question,
+            json_message=progress(step=number, total=total),
         )
         return [SlotSet(Slot.CHECKLIST_CURRENT, criterion.id)]
 
@@ -226,8 +235,9 @@ class ActionChecklistVerdict(Action):
     ) -> list[EventType]:
         profile = active_profile()
         result = assess(profile.criteria, checklist_answers(tracker))
+        done = progress(done=True)  # on the verdict's first message: the widget hides progress
         if result.outcome is Outcome.DOES_NOT_FIT:
-            dispatcher.utter_message(response=Response.VERDICT_DOES_NOT_FIT)
+            dispatcher.utter_message(response=Response.VERDICT_DOES_NOT_FIT, json_message=done)
             for criterion in result.failed:
                 dispatcher.utter_message(
                     response=Response.VERDICT_FAILED_CRITERION,
@@ -236,7 +246,7 @@ class ActionChecklistVerdict(Action):
                     alternative=criterion.alternative,
                 )
         elif result.outcome is Outcome.MAY_FIT:
-            dispatcher.utter_message(response=Response.VERDICT_MAY_FIT)
+            dispatcher.utter_message(response=Response.VERDICT_MAY_FIT, json_message=done)
             for criterion in result.unsure:
                 dispatcher.utter_message(
                     response=Response.VERDICT_UNSURE_CRITERION,
@@ -247,7 +257,7 @@ class ActionChecklistVerdict(Action):
                 response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
             )
         elif result.outcome is Outcome.FITS:
-            dispatcher.utter_message(response=Response.VERDICT_FITS)
+            dispatcher.utter_message(response=Response.VERDICT_FITS, json_message=done)
             dispatcher.utter_message(
                 response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
             )

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import checklist_answers, consecutive_fallbacks
+from actions.conversation import consecutive_fallbacks
+from actions.handoff import (
+    Route,
+    callback_complete,
+    choose_route,
+    snapshot,
+    utter_failed,
+    work_in_progress,
+)
 from bot.names import Action as ActionName
-from bot.names import Response
+from bot.names import Form, Response
 from bot.profile import active_profile
+
+logger = logging.getLogger(__name__)
 
 FALLBACKS_BEFORE_OFFERING_HUMAN = 2
 
 
 class ActionRequestHuman(Action):
-    """Gives the caseworkers' contact details; a paused checklist keeps its answers."""
+    """A live chat with a caseworker when one is there, otherwise a callback request.
+
+    Live: the handoff is stored with the conversation and the answers so far, and the bot pauses
+    until the web gateway resumes it. Otherwise the user hears that nobody can answer right now
+    and callback_form asks for what the caseworker needs. Paused checklist and intake answers
+    are kept either way.
+    """
 
     def name(self) -> str:
         return ActionName.REQUEST_HUMAN
@@ -24,17 +43,45 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        contact = active_profile().kommun.contact
+        profile = active_profile()
+        snap = snapshot(tracker)
+        try:
+            route = await asyncio.to_thread(choose_route, profile, snap)
+        except Exception as error:  # the user must hear the truth; the operator gets the log
+            logger.error("Handing over to a caseworker failed: %s", type(error).__name__)
+            logger.debug("Handoff error detail", exc_info=True)
+            utter_failed(dispatcher, profile)
+            return []
+        if route is Route.LIVE:
+            dispatcher.utter_message(response=Response.HANDOFF_LIVE_WAITING)
+            # End the turn as Rasa would (action_listen) before pausing: otherwise the turn ends on
+            # this action, and when the gateway resumes and triggers handoff_ended no rule
+            # matches and the fallback repeats until Rasa's circuit breaker trips.
+            return [ActionExecuted("action_listen"), ConversationPaused()]
+        if route is Route.CALLBACK_OPEN:
+            dispatcher.utter_message(
+                response=Response.CALLBACK_ALREADY_SENT, callback_promise=profile.callback_promise
+            )
+            if work_in_progress(tracker):
+                dispatcher.utter_message(response=Response.HUMAN_CONTACT_PAUSED)
+            return []
+        if callback_complete(tracker):
+            # A request that could not be stored a moment ago: send it now, without retyping.
+            return [FollowupAction(ActionName.SUBMIT_CALLBACK)]
+        contact = profile.kommun.contact
         dispatcher.utter_message(
-            response=Response.HUMAN_CONTACT,
-            unit=contact.unit,
+            response=(
+                Response.HANDOFF_CHAT_CLOSED
+                if route is Route.CHAT_CLOSED
+                else Response.HANDOFF_NOBODY_ONLINE
+            ),
+            live_chat_hours=profile.live_chat.hours_text,
+            callback_promise=profile.callback_promise,
             email=contact.email,
             phone=contact.phone,
             opening_hours=contact.opening_hours,
         )
-        if checklist_answers(tracker):
-            dispatcher.utter_message(response=Response.HUMAN_CONTACT_PAUSED)
-        return []
+        return [FollowupAction(Form.CALLBACK)]
 
 
 class ActionFallback(Action):

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    ConversationPaused,
+    EventType,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.names import Action as ActionName
@@ -34,6 +41,8 @@ class ActionSessionStart(Action):
             SlotSet(Slot.KOMMUN_NAME, active_profile().kommun.name),
             *_resume_form(tracker),
             ActionExecuted("action_listen"),
+            # A new session must not end a live handoff: a caseworker may still be on the way.
+            *([ConversationPaused()] if tracker.is_paused() else []),
         ]
 
 

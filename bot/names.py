@@ -54,6 +54,16 @@ class Intent:
     )
 
 
+class SystemIntent:
+    """Intents nobody types: the web gateway triggers them through Rasa's HTTP API.
+
+    They are in domain.yml (and, for `rasa data validate`, have a few examples that are only
+    Rasa's own "EXTERNAL: <intent>" text), but not in the NLU contract or the held-out test set.
+    """
+
+    HANDOFF_ENDED = "handoff_ended"  # a live chat ended; the bot takes over again
+
+
 class Slot:
     KOMMUN_NAME = "kommun_name"
     CHECKLIST_ANSWER = "checklist_answer"
@@ -64,11 +74,16 @@ class Slot:
     INTAKE = "intake"
     INTAKE_ANSWER = "intake_answer"
     REQUESTED_SLOT = "requested_slot"
+    # The callback request (nobody in the live chat): asked one at a time by callback_form.
+    CALLBACK_NAME = "callback_name"
+    CALLBACK_CONTACT = "callback_contact"  # a normalised e-mail address or E.164 phone number
+    CALLBACK_QUESTION = "callback_question"
 
 
 class Form:
     CHECKLIST = "checklist_form"
     INTAKE = "intake_form"
+    CALLBACK = "callback_form"
 
 
 class Action:
@@ -87,6 +102,9 @@ class Action:
     ASK_INTAKE_ANSWER = "action_ask_intake_answer"
     VALIDATE_INTAKE = "validate_intake_form"
     SUBMIT_INTAKE = "action_submit_intake"
+    VALIDATE_CALLBACK = "validate_callback_form"
+    SUBMIT_CALLBACK = "action_submit_callback"
+    RESUME_AFTER_HANDOFF = "action_resume_after_handoff"
 
 
 class Response:
@@ -112,6 +130,22 @@ class Response:
     ANYTHING_ELSE = "utter_anything_else"
     HUMAN_CONTACT = "utter_human_contact"
     HUMAN_CONTACT_PAUSED = "utter_human_contact_checklist_paused"
+    HANDOFF_LIVE_WAITING = "utter_handoff_live_waiting"
+    HANDOFF_CHAT_CLOSED = "utter_handoff_chat_closed"
+    HANDOFF_NOBODY_ONLINE = "utter_handoff_nobody_online"
+    HANDOFF_FAILED = "utter_handoff_failed"
+    HANDOFF_BOT_BACK = "utter_handoff_bot_back"
+    HANDOFF_WHAT_NEXT = "utter_handoff_what_next"
+    # callback_form asks with these itself (utter_ask_<slot>), so no rule or story names them.
+    ASK_CALLBACK_NAME = "utter_ask_callback_name"
+    ASK_CALLBACK_CONTACT = "utter_ask_callback_contact"
+    ASK_CALLBACK_QUESTION = "utter_ask_callback_question"
+    CALLBACK_INVALID_NAME = "utter_callback_invalid_name"
+    CALLBACK_INVALID_CONTACT = "utter_callback_invalid_contact"
+    CALLBACK_INVALID_QUESTION_SHORT = "utter_callback_invalid_question_short"
+    CALLBACK_INVALID_QUESTION_LONG = "utter_callback_invalid_question_long"
+    CALLBACK_SENT = "utter_callback_sent"
+    CALLBACK_ALREADY_SENT = "utter_callback_already_sent"
     DEFAULT = "utter_default"
     DEFAULT_OFFER_HUMAN = "utter_default_offer_human"
     IAMABOT = "utter_iamabot"

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
@@ -56,6 +59,62 @@ class Contact(_Strict):
 class Kommun(_Strict):
     name: str = Field(..., min_length=2, description="Full name, e.g. 'Mora kommun'.")
     contact: Contact
+
+
+KOMMUN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+
+
+def _minutes(clock: str) -> int:
+    """'08:30' -> 510; '24:00' (end of the day) -> 1440."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class LiveChat(_Strict):
+    """When caseworkers answer in the chat: ISO weekdays and one opening span, Swedish time.
+
+    Swedish public holidays are not modelled: on a röd dag that falls on a weekday the chat counts
+    as open, and only the console (nobody logged in) keeps users from waiting for a person.
+    A span across midnight is not supported either; 00:00–24:00 means the whole day.
+    """
+
+    days: list[int] = Field(..., min_items=1, description="ISO weekdays, 1 = Monday.")
+    opens: str = Field(..., description="'HH:MM', Europe/Stockholm time.")
+    closes: str = Field(..., description="'HH:MM' or '24:00', Europe/Stockholm time.")
+    hours_text: str = Field(
+        ..., min_length=3, description="The same hours in words, e.g. 'vardagar 8–16'."
+    )
+
+    @validator("days")
+    def _iso_weekdays(cls, days: list[int]) -> list[int]:
+        wrong = sorted({d for d in days if not 1 <= d <= 7})
+        if wrong:
+            raise ValueError(f"weekdays are 1 (Monday) to 7 (Sunday), not {wrong}")
+        return sorted(set(days))
+
+    @validator("opens", "closes")
+    def _clock_time(cls, clock: str) -> str:
+        if not _CLOCK.match(clock):
+            raise ValueError(f"'{clock}' is not a time written as HH:MM (00:00–24:00)")
+        return clock
+
+    @validator("closes")
+    def _closes_after_opening(cls, closes: str, values: dict) -> str:
+        opens = values.get("opens")
+        if opens is not None and _minutes(closes) <= _minutes(opens):
+            raise ValueError(f"closes ({closes}) must be later than opens ({opens})")
+        return closes
+
+    def is_open(self, moment: datetime) -> bool:
+        """Is the live chat staffed at this moment? `moment` must be timezone-aware."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("is_open needs an aware datetime (with a time zone)")
+        local = moment.astimezone(KOMMUN_TIME_ZONE)
+        minute = local.hour * 60 + local.minute
+        return local.isoweekday() in self.days and _minutes(self.opens) <= minute < _minutes(
+            self.closes
+        )
 
 
 class Criterion(_Strict):
@@ -107,6 +166,12 @@ class Profile(_Strict):
         DEFAULT_INTAKE_OPTIONAL, description="Intake fields the kommun does not require."
     )
     privacy_notice_version: str = Field("1", min_length=1)
+    live_chat: LiveChat
+    callback_promise: str = Field(
+        ...,
+        min_length=3,
+        description="When a caseworker answers a callback request, e.g. 'inom två arbetsdagar'.",
+    )
 
     @validator("intake_optional")
     def _only_skippable_fields(cls, fields: tuple[str, ...]) -> tuple[str, ...]:

@@ -83,7 +83,8 @@ class Stack:
         return response.json()
 
     def texts(self, sender: str, message: str) -> list[str]:
-        return [m.get("text", "") for m in self.say(sender, message)]
+        """The bot's text messages (custom payloads such as checklist progress left out)."""
+        return [m["text"] for m in self.say(sender, message) if "text" in m]
 
 
 class Server:
@@ -120,37 +121,38 @@ class Server:
 
 
 class ActionServer(Server):
-    """The real action server, writing to the given database."""
+    """The real action server as scripts/run.sh starts it: loopback only, with a shared token,
+    writing to the given database."""
 
     name = "actions"
     health_path = "/health"
 
     def __init__(self, workdir: Path, database_url: str, profile: str | None = None) -> None:
-        env = {"DATABASE_URL": database_url} | ({"IOP_PROFILE": profile} if profile else {})
+        self.token = secrets.token_urlsafe(24)
+        env = {"DATABASE_URL": database_url, "ACTION_SERVER_TOKEN": self.token} | (
+            {"IOP_PROFILE": profile} if profile else {}
+        )
         super().__init__(workdir, env)
 
     def command(self) -> list[str]:
-        return [
-            str(VENV_BIN / "rasa"),
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(self.port),
-        ]
+        return [str(VENV_BIN / "python"), "-m", "actions.serve", "--port", str(self.port)]
 
 
 def sqlite_url(workdir: Path) -> str:
     return f"sqlite:///{workdir / 'iop-lotsen.db'}"
 
 
-def write_endpoints(workdir: Path, actions_url: str, database_url: str) -> Path:
+def write_endpoints(
+    workdir: Path, actions_url: str, database_url: str, actions_token: str | None = None
+) -> Path:
     from bot.intake_queue.database import tracker_store_config
 
     endpoints = workdir / "endpoints.yml"
+    action_endpoint = {"url": f"{actions_url}/webhook"}
+    if actions_token:
+        action_endpoint["token"] = actions_token
     content = {
-        "action_endpoint": {"url": f"{actions_url}/webhook"},
+        "action_endpoint": action_endpoint,
         "tracker_store": tracker_store_config(database_url),
     }
     endpoints.write_text(yaml.safe_dump(content), encoding="utf-8")
@@ -236,7 +238,7 @@ def rasa_stack(
     SQL tracker store in the same database as the intake queue (SQLite unless given)."""
     database_url = database_url or sqlite_url(workdir)
     with action_server(workdir, profile, database_url) as actions:
-        endpoints = write_endpoints(workdir, actions.url, database_url)
+        endpoints = write_endpoints(workdir, actions.url, database_url, actions.token)
         rasa = RasaServer(workdir, endpoints)
         try:
             rasa.start()

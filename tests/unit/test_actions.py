@@ -65,6 +65,13 @@ async def test_session_start_without_an_open_form_opens_none():
     assert not [e for e in events if e["event"] == "active_loop"]
 
 
+async def test_a_new_session_keeps_a_live_handoff_paused():
+    _, events = await run(ActionSessionStart(), make_tracker(paused=True))
+    assert [e["event"] for e in events[-2:]] == ["action", "pause"]
+    _, events = await run(ActionSessionStart(), make_tracker())
+    assert "pause" not in [e["event"] for e in events]
+
+
 async def test_start_introduces_the_checklist_with_its_length_and_starts_at_question_one():
     dispatcher, events = await run(ActionStartChecklist(), make_tracker(intent=Intent.START_CHECK))
     assert dispatcher.messages[0]["response"] == Response.CHECKLIST_INTRO
@@ -257,7 +264,12 @@ async def test_deeper_answer_fills_in_the_profiles_facts():
         assert document.name in dispatcher.messages[0]["documents"]
 
 
-async def test_request_human_gives_the_kommuns_contact():
+async def test_request_human_gives_the_kommuns_contact(tmp_path, monkeypatch):
+    from actions import queue_access
+    from bot.intake_queue.repository import IntakeQueue
+
+    # An empty queue of its own: nobody is logged in, so no live chat whatever the clock says.
+    monkeypatch.setattr(queue_access, "_queue", IntakeQueue.open(f"sqlite:///{tmp_path / 'q.db'}"))
     dispatcher, _ = await run(ActionRequestHuman(), make_tracker(intent=Intent.REQUEST_HUMAN))
     message = dispatcher.messages[0]
     assert message["email"] == MORA.kommun.contact.email

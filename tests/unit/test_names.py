@@ -2,14 +2,16 @@
 
 import yaml
 
-from bot.names import Action, Form, Intent, Response, Slot, names_in
+from bot.names import Action, Form, Intent, Response, Slot, SystemIntent, names_in
 from tests.conftest import PROJECT_ROOT
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def test_every_intent_constant_is_in_the_domain():
-    assert names_in(Intent) - {Intent.NLU_FALLBACK} == set(DOMAIN["intents"])
+    user_intents = names_in(Intent) - {Intent.NLU_FALLBACK}
+    assert user_intents | names_in(SystemIntent) == set(DOMAIN["intents"])
+    assert not user_intents & names_in(SystemIntent)
 
 
 def test_every_slot_form_action_and_response_exists():

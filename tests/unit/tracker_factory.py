@@ -24,6 +24,7 @@ def make_tracker(
     intent: str = Intent.AFFIRM,
     in_checklist: bool = False,
     events: list[dict[str, Any]] | None = None,
+    paused: bool = False,
 ) -> Tracker:
     latest = user_event(text, intent)
     return Tracker(
@@ -31,7 +32,7 @@ def make_tracker(
         slots={Slot.CHECKLIST_MISSES: 0, **(slots or {})},
         latest_message=latest["parse_data"] | {"text": text},
         events=[*(events or []), latest],
-        paused=False,
+        paused=paused,
         followup_action=None,
         active_loop={"name": Form.CHECKLIST} if in_checklist else {},
         latest_action_name="action_listen",
