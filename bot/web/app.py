@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.intake_queue.console_sessions import ConsoleSessions
 from bot.intake_queue.handoffs import Handoffs
 from bot.intake_queue.repository import IntakeQueue
+from bot.profile import active_profile
 from bot.web.chat import chat_socket
 from bot.web.console import pages
 from bot.web.console.auth import LoginThrottle
@@ -21,7 +22,7 @@ from bot.web.console.live import console_socket
 from bot.web.conversation import Conversations
 from bot.web.hub import Hub
 from bot.web.rasa_client import RasaClient
-from bot.web.security import security_headers
+from bot.web.security import origin_allowed, security_headers
 from bot.web.settings import GatewaySettings
 
 STATIC = Path(__file__).parent / "static"
@@ -29,6 +30,23 @@ STATIC = Path(__file__).parent / "static"
 
 async def demo_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "demo" / "index.html")
+
+
+async def widget_config(request: web.Request) -> web.Response:
+    """What the widget's privacy notice states: whose service it is and how long chats are kept."""
+    profile = active_profile()
+    response = web.json_response(
+        {
+            "kommun": profile.kommun.name,
+            "retention_days": profile.retention_days,
+            "privacy_contact": profile.kommun.contact.email,
+        }
+    )
+    origin = request.headers.get("Origin")
+    if origin and origin_allowed(request, request.app["settings"].allowed_origins):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    return response
 
 
 async def health(request: web.Request) -> web.Response:
@@ -52,6 +70,7 @@ def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> w
             web.get("/", demo_page),
             web.get("/health", health),
             web.get("/chat/ws", chat_socket),
+            web.get("/chat/config", widget_config),
             web.get("/handlaggare/ws", console_socket),
             web.static("/widget", STATIC / "widget"),
             web.static("/demo", STATIC / "demo"),

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from sqlalchemy.engine import Engine
 
-from tests.e2e.servers import MODEL, Stack, rasa_stack
+from bot.intake_queue.accounts import create_account
+from bot.intake_queue.database import make_engine
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.servers import MODEL, Stack, rasa_stack, web_gateway
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +45,32 @@ def pg_stack(tmp_path_factory, postgres_server) -> Stack:
     url = fresh_database(postgres_server, "iop_e2e")
     with rasa_stack(tmp_path_factory.mktemp("pg_stack"), database_url=url) as running:
         yield running
+
+
+ALWAYS_OPEN = str(PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.yml")
+CASEWORKER_PASSWORD = "ett-långt-lösenord-för-test"
+
+
+@dataclass
+class Site:
+    """The whole service as a kommun runs it: gateway, Rasa, action server, database."""
+
+    stack: Stack
+    url: str
+    engine: Engine
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """Live chat open around the clock, and one caseworker account (anna)."""
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
+    workdir = tmp_path_factory.mktemp("web")
+    with (
+        rasa_stack(workdir, profile=ALWAYS_OPEN) as stack,
+        web_gateway(workdir, stack, profile=ALWAYS_OPEN) as gateway,
+    ):
+        engine = make_engine(stack.database_url)
+        create_account(engine, "anna", "Anna Berg", CASEWORKER_PASSWORD)
+        yield Site(stack, gateway.url, engine)
+        engine.dispose()

@@ -19,7 +19,6 @@ from bot.privacy import MASK
 from bot.profile import load_profile
 from tests.conftest import PROJECT_ROOT
 from tests.e2e import texts
-from tests.e2e.servers import MODEL, rasa_stack
 
 MORA = load_profile("mora")
 ALWAYS_OPEN_PATH = PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.yml"
@@ -133,14 +132,10 @@ def test_stop_in_the_callback_form_sends_nothing(stack, sender):
     assert said(stack, sender, "vad är IOP?")[0] == response_text("utter_answer_what_is_iop")
 
 
-@pytest.fixture(scope="module")
-def open_stack(tmp_path_factory):
-    """A stack of its own whose live chat is open around the clock (tests/fixtures)."""
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
-    workdir = tmp_path_factory.mktemp("open_stack")
-    with rasa_stack(workdir, profile=str(ALWAYS_OPEN_PATH)) as running:
-        yield running
+@pytest.fixture
+def open_stack(site):
+    """The session's stack whose live chat is open around the clock (tests/fixtures)."""
+    return site.stack
 
 
 def caseworker_comes_online(database_url: str) -> None:

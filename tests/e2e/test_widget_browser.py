@@ -14,24 +14,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from sqlalchemy.engine import Engine
 
-from bot.intake_queue.accounts import create_account
 from bot.intake_queue.console_sessions import ConsoleSessions
-from bot.intake_queue.database import make_engine
 from bot.intake_queue.handoffs import CloseReason, Handoffs, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.intake_queue.transcripts import stored_events_transcript
 from bot.profile import load_profile
 from bot.record import problems
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.servers import MODEL, Stack, rasa_stack, web_gateway
+from tests.e2e.conftest import CASEWORKER_PASSWORD as PASSWORD
+from tests.e2e.conftest import Site
 from tests.e2e.test_intake_conversations import (
     CONTACT,
     DOCUMENT_REPLIES,
@@ -49,9 +46,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ALWAYS_OPEN = str(PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.yml")
 PROFILE = load_profile("mora")
-PASSWORD = "ett-långt-lösenord-för-test"
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots"
 AXE = Axe()
 
@@ -60,32 +55,10 @@ AGENT = "li.iop-lotsen__msg--agent"
 INPUT = "textarea.iop-lotsen__input"
 
 
-@dataclass
-class Site:
-    stack: Stack
-    url: str
-    engine: Engine
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/ensure_chromium.sh installs it.")
-    workdir = tmp_path_factory.mktemp("web")
-    with (
-        rasa_stack(workdir, profile=ALWAYS_OPEN) as stack,
-        web_gateway(workdir, stack, profile=ALWAYS_OPEN) as gateway,
-    ):
-        engine = make_engine(stack.database_url)
-        create_account(engine, "anna", "Anna Berg", PASSWORD)
-        yield Site(stack, gateway.url, engine)
-        engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/ensure_chromium.sh installs it.")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -309,3 +309,16 @@ async def test_every_caseworker_action_is_audited(client: TestClient, queue: Int
         ("anna", "exportera_pdf", ref),
         ("anna", "utloggning", "konsolen"),
     ]
+
+
+async def test_widget_config_tells_the_privacy_facts(client: TestClient) -> None:
+    from bot.profile import active_profile
+
+    profile = active_profile()
+    response = await client.get("/chat/config", headers={"Origin": "https://evil.example"})
+    assert await response.json() == {
+        "kommun": profile.kommun.name,
+        "retention_days": profile.retention_days,
+        "privacy_contact": profile.kommun.contact.email,
+    }
+    assert "Access-Control-Allow-Origin" not in response.headers  # not an allowed origin

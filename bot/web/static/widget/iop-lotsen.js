@@ -29,6 +29,11 @@
       "Det du skriver sparas hos kommunen så att de kan hjälpa dig och handlägga ert initiativ. " +
       "Skriv inte personnummer eller känsliga uppgifter. " +
       "Samtal som inte blir ett initiativ raderas efter en tid.",
+    privacyFor:
+      "Det du skriver sparas hos {kommun}, som behöver det för att svara dig och ta emot ert " +
+      "initiativ. Samtal som inte blir ett initiativ raderas efter {days} dagar. Skriv inte " +
+      "personnummer eller känsliga uppgifter, till exempel om någons hälsa. Du kan alltid be " +
+      "kommunen att få se eller radera det som sparats.",
     accept: "Jag förstår – starta chatten",
     empty: "Berätta kort om er idé eller ställ en fråga om IOP, så hjälper IOP-lotsen dig vidare.",
     log: "Meddelanden",
@@ -170,11 +175,25 @@
   const statusBox = el("div", { class: cls("status"), role: "status" });
   const typingBox = el("div", { class: cls("typing"), role: "status" });
   const acceptButton = button("accept", T.accept, accept, true);
+  const privacyText = el("p", { text: T.privacy });
   const privacyBox = el("div", { class: cls("privacy") }, [
     el("h3", { text: T.privacyHeading }),
-    el("p", { text: T.privacy }),
+    privacyText,
     acceptButton,
   ]);
+  // The kommun's own name and retention period, from the server (unless the page set the text).
+  if (!(config.texts && config.texts.privacy)) {
+    fetch(new URL("/chat/config", data.server || scriptUrl.origin).href)
+      .then((answer) => (answer.ok ? answer.json() : null))
+      .then((facts) => {
+        if (facts && facts.kommun && facts.retention_days) {
+          privacyText.textContent = T.privacyFor
+            .replace("{kommun}", facts.kommun)
+            .replace("{days}", String(facts.retention_days));
+        }
+      })
+      .catch(() => {}); // the general notice stays
+  }
   const emptyHint = el("p", { class: cls("empty"), text: T.empty, hidden: true });
   // tabindex: the log scrolls, so keyboard users must be able to reach it.
   let log = el("ol", {
