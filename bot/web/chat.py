@@ -7,13 +7,13 @@ friendly error, never a stack trace, and the socket stays open.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from bot.web.conversation import Conversations, new_session_id, valid_session_id
+from bot.web.frames import parse_frame
 from bot.web.security import origin_allowed
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         async for message in socket:
             if message.type != WSMsgType.TEXT:
                 continue
-            frame = _parse(message.data)
+            frame = parse_frame(message.data)
             kind = frame.get("type")
             if kind in ("hello", "restart"):
                 if conversation_id is not None:
@@ -75,11 +75,3 @@ async def _handle(
     if kind == "cancel_handoff":
         return await conversations.cancel_handoff(conversation_id)
     return {"type": "error", "text": NOT_UNDERSTOOD}
-
-
-def _parse(data: str) -> dict[str, Any]:
-    try:
-        frame = json.loads(data)
-    except ValueError:
-        return {}
-    return frame if isinstance(frame, dict) else {}

@@ -36,28 +36,9 @@ NASTY = [
 
 
 async def exchange(url: str, frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Send each frame and collect what comes back until the bot has finished (or an error)."""
-    received: list[dict[str, Any]] = []
-    async with aiohttp.ClientSession() as session, session.ws_connect(f"{url}/chat/ws") as ws:
-        await ws.send_json({"type": "hello", "session": None})
-        received.append(await ws.receive_json(timeout=30))
-        for frame in frames:
-            await ws.send_json(frame)
-            answered = False
-            while True:
-                try:
-                    reply = await ws.receive_json(timeout=60)
-                except asyncio.TimeoutError:
-                    break  # nothing more for this frame (e.g. an empty message is ignored)
-                received.append(reply)
-                if reply["type"] == "error":
-                    break
-                if reply["type"] == "bot":
-                    answered = True
-                if reply["type"] == "typing" and not reply["on"] and answered:
-                    break
-        assert not ws.closed
-    return received
+    """A new conversation: send each frame and collect what comes back."""
+    async with aiohttp.ClientSession() as session:
+        return await exchange_in(session, url, None, frames)
 
 
 def answers(received: list[dict[str, Any]]) -> list[str]:
@@ -137,19 +118,31 @@ def test_a_submission_clicked_many_times_is_stored_once(site: Site) -> None:
 
 
 async def exchange_in(
-    session: aiohttp.ClientSession, url: str, conversation: str, frames: list[dict[str, Any]]
-) -> None:
+    session: aiohttp.ClientSession,
+    url: str,
+    conversation: str | None,
+    frames: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Send each frame in turn and wait until the bot has finished answering it (or an error, or
+    nothing comes: an empty message is ignored). The socket must still be open at the end."""
+    received: list[dict[str, Any]] = []
     async with session.ws_connect(f"{url}/chat/ws") as ws:
         await ws.send_json({"type": "hello", "session": conversation})
-        await ws.receive_json(timeout=30)
+        received.append(await ws.receive_json(timeout=30))
         for frame in frames:
             await ws.send_json(frame)
             answered = False
             while True:
-                reply = await ws.receive_json(timeout=120)
+                try:
+                    reply = await ws.receive_json(timeout=120)
+                except asyncio.TimeoutError:
+                    break
+                received.append(reply)
                 if reply["type"] == "error":
                     break
                 if reply["type"] == "bot":
                     answered = True
                 if reply["type"] == "typing" and not reply["on"] and answered:
                     break
+        assert not ws.closed
+    return received

@@ -8,7 +8,6 @@ open the socket in a caseworker's name.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -17,6 +16,7 @@ from aiohttp import WSMsgType, web
 from bot.intake_queue.repository import CaseNotFound
 from bot.web.console.auth import signed_in
 from bot.web.conversation import Caseworker, Conversations, HandoffConflict
+from bot.web.frames import parse_frame
 from bot.web.hub import ConsoleConnection, Hub
 from bot.web.rasa_client import RasaUnavailable
 from bot.web.security import own_origin, same_token
@@ -44,7 +44,7 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
         async for message in socket:
             if message.type != WSMsgType.TEXT:
                 continue
-            frame = _parse(message.data)
+            frame = parse_frame(message.data)
             reply = await _handle(request, who.token, connection, caseworker, frame)
             if reply is not None:
                 await socket.send_json(reply)
@@ -84,11 +84,3 @@ async def _handle(
             return {"type": "error", "text": NOT_DELIVERED}
         return None
     return {"type": "error", "text": "Okänt meddelande."}
-
-
-def _parse(data: str) -> dict[str, Any]:
-    try:
-        frame = json.loads(data)
-    except ValueError:
-        return {}
-    return frame if isinstance(frame, dict) else {}
