@@ -23,8 +23,10 @@ from sqlalchemy.engine import Engine
 from bot.intake_queue.accounts import find_account
 from bot.intake_queue.handoffs import CloseReason, Handoff, Handoffs, HandoffStatus
 from bot.privacy import mask_personal_numbers
+from bot.profile import active_profile
 from bot.web.history import frames_from_rasa, history_entries, latest_progress
 from bot.web.hub import Hub
+from bot.web.masking import mask_for_storage
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -132,14 +134,27 @@ class Conversations:
         if len(text) > MAX_MESSAGE_LENGTH:
             return {"type": "error", "text": TOO_LONG}
         async with self._lock(conversation_id):
+            live = await self.open_live_handoff(conversation_id)
+            text = await self._storable(conversation_id, text, during_handoff=live is not None)
             shown = text or payload or ""
             await self.hub.to_widgets(conversation_id, {"type": "user", "text": shown})
-            live = await self.open_live_handoff(conversation_id)
             if live is not None:
                 return await self._to_caseworker(conversation_id, live, text or shown)
             return await self._to_bot(
                 conversation_id, payload or text, title=text if payload else None
             )
+
+    async def _storable(self, conversation_id: str, text: str, during_handoff: bool) -> str:
+        """Mask personal identity numbers before anything is stored (bot/web/masking.py)."""
+        if mask_personal_numbers(text) == text:
+            return text
+        if during_handoff:
+            return mask_personal_numbers(text)
+        try:
+            tracker = await self.rasa.tracker(conversation_id)
+        except RasaUnavailable:
+            tracker = None  # masked, to be safe
+        return mask_for_storage(text, tracker, active_profile())
 
     async def request_human(self, conversation_id: str) -> dict[str, Any] | None:
         if await self.open_live_handoff(conversation_id) is not None:

@@ -260,3 +260,12 @@ async def test_session_frame_has_no_history_when_rasa_is_down(conversations, ras
     open_live(queue)
     frame = await conversations.session_frame(CONVERSATION)
     assert frame["history"] == [] and frame["handoff"] == "waiting"
+
+
+async def test_personal_numbers_never_reach_rasa(conversations, rasa, widget, queue) -> None:
+    await conversations.user_message(CONVERSATION, "Jag heter Eva, 811228-9874")
+    assert rasa.calls[0] == ("send", ("Jag heter Eva, ÅÅMMDD-XXXX", None))
+    assert widget.of_type("user")[0]["text"] == "Jag heter Eva, ÅÅMMDD-XXXX"
+    open_live(queue)
+    await conversations.user_message(CONVERSATION, "Mitt nummer är 19811228-9874")
+    assert rasa.calls[-1] == ("send", ("Mitt nummer är ÅÅMMDD-XXXX", None))
