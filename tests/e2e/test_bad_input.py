@@ -5,6 +5,7 @@ submission is never stored twice."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import aiohttp
@@ -146,3 +147,29 @@ async def exchange_in(
                     break
         assert not ws.closed
     return received
+
+
+def test_personal_numbers_are_masked_before_the_tracker_store(site: Site) -> None:
+    """Masked in the stored conversation, except a sole trader's organisationsnummer."""
+    from sqlalchemy import text as sql
+
+    criteria = len(load_profile("mora").criteria)
+    frames = [
+        {"type": "message", "text": "Hej! Mitt personnummer är 811228-9874"},
+        {"type": "message", "text": "Jag vill testa om vår idé passar för IOP"},
+        *[{"type": "message", "text": "Ja", "payload": "/affirm"}] * criteria,
+        {"type": "message", "text": "ja"},
+        {"type": "message", "text": "Föreningen Gemenskap i Mora"},
+        {"type": "message", "text": "811228-9874"},  # enskild firma: orgnr = personnummer
+    ]
+    received = asyncio.run(exchange(site.url, frames))
+    conversation = received[0]["id"]
+    with site.engine.connect() as connection:
+        rows = connection.execute(
+            sql("SELECT data FROM events WHERE sender_id = :s"), {"s": conversation}
+        ).all()
+    said = [json.loads(row.data).get("text") for row in rows]
+    assert "Hej! Mitt personnummer är ÅÅMMDD-XXXX" in said
+    assert said.count("811228-9874") == 1  # the organisationsnummer answer, as the intake needs
+    everything = " ".join(row.data for row in rows)
+    assert everything.count("811228-9874") == everything.count('"811228-9874"')

@@ -19,7 +19,7 @@ def tracker_at_organisation_number() -> dict:
     state = IntakeState(key="k1")
     step = next_step(MORA, state)
     assert step is not None and step.id == "org_name"
-    apply_reply(MORA, state, step, Reply("Eva Lunds konsult"))
+    apply_reply(MORA, state, step, Reply("Eva Lunds snickeri"))
     assert next_step(MORA, state).id == "org_number"
     return {"active_loop": {"name": "intake_form"}, "slots": {"intake": state.to_slot()}}
 
