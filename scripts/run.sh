@@ -37,7 +37,7 @@ export RASA_TOKEN="${RASA_TOKEN:-$(secret rasa-token)}" RASA_URL="http://127.0.0
 say "Starting the Rasa server on 127.0.0.1:$RASA_PORT"
 "$VENV/bin/rasa" run --model models/iop-lotsen.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
   --endpoints "$BUILD/endpoints.yml" --credentials credentials.yml --enable-api \
-  --auth-token "$RASA_TOKEN" >"$LOGS/rasa.log" 2>&1 &
+  --auth-token="$RASA_TOKEN" >"$LOGS/rasa.log" 2>&1 &
 pids+=($!)
 say "Starting the web gateway (widget, demo page, caseworker console) on port $WEB_PORT"
 "$VENV/bin/python" -m bot.web.serve --port "$WEB_PORT" >"$LOGS/web.log" 2>&1 &

@@ -197,8 +197,8 @@ class RasaServer(Server):
             "--credentials",
             "credentials.yml",
             "--enable-api",
-            "--auth-token",
-            self.token,
+            # "=" form: a random token may start with "-", which argparse would take for an option.
+            f"--auth-token={self.token}",
         ]
 
 
