@@ -43,8 +43,8 @@ NOT_SENT = (
     "Försök igen om en liten stund."
 )
 TOO_LONG = (
-    f"Meddelandet är för långt. Skriv högst {MAX_MESSAGE_LENGTH} tecken åt gången, "
-    "så tar jag resten i nästa meddelande."
+    f"Meddelandet är för långt. Skriv högst {MAX_MESSAGE_LENGTH} tecken åt gången – "
+    "dela gärna upp det i flera meddelanden."
 )
 NO_ANSWER = (
     "Något gick fel hos IOP-lotsen och jag kunde inte svara. Inget har skickats till kommunen. "
@@ -134,14 +134,17 @@ class Conversations:
         if len(text) > MAX_MESSAGE_LENGTH:
             return {"type": "error", "text": TOO_LONG}
         async with self._lock(conversation_id):
-            live = await self.open_live_handoff(conversation_id)
+            # One look at the handoff table per message: it decides the route and is the
+            # "before" that tells whether the bot's answer opened a new handoff.
+            current = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+            live = current if current is not None and current.is_live else None
             text = await self._storable(conversation_id, text, during_handoff=live is not None)
             shown = text or payload or ""
             await self.hub.to_widgets(conversation_id, {"type": "user", "text": shown})
             if live is not None:
                 return await self._to_caseworker(conversation_id, live, text or shown)
             return await self._to_bot(
-                conversation_id, payload or text, title=text if payload else None
+                conversation_id, payload or text, title=text if payload else None, before=current
             )
 
     async def _storable(self, conversation_id: str, text: str, during_handoff: bool) -> str:
@@ -157,12 +160,16 @@ class Conversations:
         return mask_for_storage(text, tracker, active_profile())
 
     async def request_human(self, conversation_id: str) -> dict[str, Any] | None:
-        if await self.open_live_handoff(conversation_id) is not None:
+        current = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+        if current is not None and current.is_live:
             await self._announce_state(conversation_id)
             return None
         async with self._lock(conversation_id):
             return await self._to_bot(
-                conversation_id, REQUEST_HUMAN_PAYLOAD, title="Prata med en handläggare"
+                conversation_id,
+                REQUEST_HUMAN_PAYLOAD,
+                title="Prata med en handläggare",
+                before=current,
             )
 
     async def cancel_handoff(self, conversation_id: str) -> dict[str, Any] | None:
@@ -173,9 +180,13 @@ class Conversations:
         return None
 
     async def _to_bot(
-        self, conversation_id: str, message: str, title: str | None
+        self,
+        conversation_id: str,
+        message: str,
+        title: str | None,
+        before: Handoff | None,
     ) -> dict[str, Any] | None:
-        before = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+        """`before`: the conversation's open handoff as the caller already read it, if any."""
         await self.hub.to_widgets(conversation_id, {"type": "typing", "on": True})
         try:
             replies = await self.rasa.send(

@@ -249,10 +249,13 @@ async def test_asking_twice_for_a_person_keeps_one_handoff(conversations, queue,
     assert len(Handoffs(queue.engine).waiting()) == 1
 
 
-async def test_a_callback_does_not_pause_the_bot(conversations, queue, rasa, widget) -> None:
+async def test_a_callback_does_not_pause_the_bot(
+    conversations, queue, rasa, widget, console
+) -> None:
     Handoffs(queue.engine).request(CONVERSATION, Kind.CALLBACK, transcript=[])
     await conversations.user_message(CONVERSATION, "Vad är IOP?")
     assert widget.of_type("bot")[0]["text"] == "Svar från boten"
+    assert console.of_type("queue") == []  # the callback was there before: nothing new to show
 
 
 async def test_session_frame_has_no_history_when_rasa_is_down(conversations, rasa, queue) -> None:
