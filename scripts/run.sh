@@ -35,7 +35,7 @@ pids+=($!)
 export RASA_TOKEN="${RASA_TOKEN:-$(secret rasa-token)}" RASA_URL="http://127.0.0.1:$RASA_PORT"
 
 say "Starting the Rasa server on 127.0.0.1:$RASA_PORT"
-"$VENV/bin/rasa" run --model models/iop-lotsen.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
+"$VENV/bin/python" -m bot.rasa_server run --model models/iop-lotsen.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
   --endpoints "$BUILD/endpoints.yml" --credentials credentials.yml --enable-api \
   --auth-token="$RASA_TOKEN" >"$LOGS/rasa.log" 2>&1 &
 pids+=($!)

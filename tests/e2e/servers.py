@@ -184,7 +184,9 @@ class RasaServer(Server):
 
     def command(self) -> list[str]:
         return [
-            str(VENV_BIN / "rasa"),
+            str(VENV_BIN / "python"),
+            "-m",
+            "bot.rasa_server",
             "run",
             "--model",
             str(MODEL),

@@ -1,0 +1,119 @@
+"""Start the Rasa server with IOP-lotsen's run-time fixes, then hand over to Rasa's own CLI.
+
+    python -m bot.rasa_server run --model models/iop-lotsen.tar.gz …   (same arguments as `rasa`)
+
+Why a launcher: profiling whole conversations (py-spy, docs/benchmarks.md) showed Rasa 3.6
+spending most of its time on work whose result never changes while the server runs:
+- 40 % re-checking the *constant* JSON schema of the action server's answer (`jsonschema.validate`
+  checks the schema itself on every call). The answer is still validated against the same schema;
+  the schema's own check is done once instead of per action.
+- 15 % walking every subclass of `Event` for every event read back from the tracker store, to find
+  the class for a type name. The name → class table is now built once (and rebuilt if a name is
+  unknown, in case a class was imported later), with the same first-match rule.
+- 25 % in `DialogueStateTracker.applied_events`, recomputed over the whole conversation by each
+  policy for the same, unchanged tracker. The result is now kept on the tracker until its events
+  change (another event, or a new list of events), and each caller gets its own copy.
+Behaviour is unchanged; tests/unit/test_rasa_server.py checks both against Rasa's originals.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jsonschema.protocols import Validator
+from jsonschema.validators import validator_for
+
+
+@lru_cache(maxsize=1)
+def _action_response_validator() -> Validator:
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+    """Rasa's RemoteAction._validate_action_result with the validator built once."""
+    from jsonschema import ValidationError
+
+    try:
+        _action_response_validator().validate(result)
+        return True
+    except ValidationError as error:
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            "from the Action endpoint is valid."
+        )
+        raise error
+
+
+_event_classes: dict[str, type] = {}
+
+
+def _resolve_event_by_type(type_name: str, default: type | None = None) -> type | None:
+    """Rasa's Event.resolve_by_type with the subclass table built once."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    if type_name not in _event_classes:
+        _event_classes.clear()
+        for cls in reversed(all_subclasses(Event)):  # reversed: the first match wins, as in Rasa
+            _event_classes[cls.type_name] = cls
+    if type_name in _event_classes:
+        return _event_classes[type_name]
+    if type_name == "topic":
+        return None  # Rasa's backwards compatibility for old TopicSet events
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+_APPLIED = "_iop_applied_events"
+
+
+def _applied_events_cached(self: Any) -> list:
+    """Rasa's DialogueStateTracker.applied_events, computed once per state of the tracker.
+
+    The key holds the events container itself (so its id cannot be reused while cached), its
+    length and its first and last event: appending, replacing or resetting the events changes it.
+    """
+    events = self.events
+    ends = (id(events[0]), id(events[-1])) if events else (None, None)
+    key = (events, len(events), *ends)
+    cached = getattr(self, _APPLIED, None)
+    if cached is not None and cached[0][0] is events and cached[0][1:] == key[1:]:
+        return list(cached[1])
+    applied = _original_applied_events(self)
+    setattr(self, _APPLIED, (key, applied))
+    return list(applied)
+
+
+_original_applied_events: Any = None
+
+
+def apply_fixes() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
+    global _original_applied_events
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_event_by_type)
+    if _original_applied_events is None:
+        _original_applied_events = DialogueStateTracker.applied_events
+        DialogueStateTracker.applied_events = _applied_events_cached
+
+
+def main() -> None:
+    apply_fixes()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
