@@ -13,11 +13,15 @@ spending most of its time on work whose result never changes while the server ru
 - 25 % in `DialogueStateTracker.applied_events`, recomputed over the whole conversation by each
   policy for the same, unchanged tracker. The result is now kept on the tracker until its events
   change (another event, or a new list of events), and each caller gets its own copy.
+And one for memory: TensorFlow 2.12 imports JAX (a pip dependency of it) only for TF Lite, which
+Rasa never uses; that import costs about 65 MB per server. The launcher makes `import jax` fail,
+which TensorFlow expects and handles.
 Behaviour is unchanged; tests/unit/test_rasa_server.py checks both against Rasa's originals.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -108,7 +112,13 @@ def apply_fixes() -> None:
         DialogueStateTracker.applied_events = _applied_events_cached
 
 
+def skip_jax() -> None:
+    """Before TensorFlow is imported: `import jax` raises ImportError (see the module doc)."""
+    sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
+
+
 def main() -> None:
+    skip_jax()
     apply_fixes()
     from rasa.__main__ import main as rasa_main
 

@@ -1,7 +1,8 @@
 """Build the blank Swedish spaCy pipeline that SpacyNLP loads (no downloads: lookups from PyPI).
 
 The lookup lemmatizer from spacy-lookups-data is extended with diacritic-free spellings
-("foreningen" -> "förening") so users who type without å/ä/ö get the same lemmas.
+("foreningen" -> "förening") so users who type without å/ä/ö get the same lemmas. The table is
+held by bot/spacy_lemmatizer.py (compact arrays; same lemmas as spaCy's lookup lemmatizer).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 import spacy
 import spacy_lookups_data
 import srsly
-from spacy.lookups import Lookups
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bot.spacy_lemmatizer import FACTORY
 from bot.text import fold_diacritics
 
 # Lookup-table lemmas that are wrong for the everyday words our users write most.
@@ -54,13 +55,10 @@ def build_lookup_table() -> dict[str, str]:
 
 
 def build(output: Path) -> None:
-    lookups = Lookups()
-    lookups.add_table("lemma_lookup", build_lookup_table())
     nlp = spacy.blank("sv")
     nlp.meta["name"] = "iop_lotsen_sv"
     nlp.meta["version"] = "1.0.0"
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    lemmatizer.initialize(lookups=lookups)
+    nlp.add_pipe(FACTORY).set_table(build_lookup_table())
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)
 

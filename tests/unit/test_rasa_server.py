@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -111,3 +115,21 @@ def test_callers_get_their_own_copy() -> None:
     first = tracker.applied_events()
     first.clear()
     assert tracker.applied_events() == ORIGINAL_APPLIED(tracker) != []
+
+
+def test_tensorflow_loads_without_jax() -> None:
+    """The launcher keeps JAX out of Rasa's memory; TensorFlow must still import and run."""
+    code = (
+        "import sys; from bot.rasa_server import skip_jax; skip_jax(); import tensorflow as tf; "
+        "print(int(tf.reduce_sum(tf.constant([1, 2])))); print('jax' in sys.modules and "
+        "sys.modules['jax'] is not None)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["3", "False"]
