@@ -6,7 +6,13 @@ import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,7 +26,7 @@ from actions.handoff import (
     work_in_progress,
 )
 from bot.names import Action as ActionName
-from bot.names import Form, Response
+from bot.names import Form, Intent, Response
 from bot.profile import active_profile
 
 logger = logging.getLogger(__name__)
@@ -97,4 +103,11 @@ class ActionFallback(Action):
             dispatcher.utter_message(response=Response.DEFAULT_OFFER_HUMAN)
         else:
             dispatcher.utter_message(response=Response.DEFAULT)
+        if tracker.latest_message.get("intent", {}).get("name") != Intent.NLU_FALLBACK:
+            # Rasa's core fallback: the message was understood but no policy knew what comes next
+            # (e.g. "ja" as the very first message). Without this the policies would pick this
+            # action again and again until Rasa's circuit breaker stops, and the user's next
+            # message gets no answer. As Rasa's own default fallback does, the message is set
+            # aside for the dialogue (it stays in the stored conversation) and the bot listens.
+            return [UserUtteranceReverted()]
         return []

@@ -1,12 +1,20 @@
 """Load test: N concurrent, complete Swedish conversations through the real widget channel.
 
-Starts its own stack (PostgreSQL, action server, Rasa server, web gateway, as in production),
-then runs N simulated organisations at once over the gateway's WebSocket, each going from
-greeting through the checklist to a submitted initiative (about 45 messages). Reports per-message
-latency (send → the last answer), messages per second, the servers' memory, and lost and
-duplicate records read back from the intake queue. Appends the figures to docs/benchmarks.md.
+Starts its own stack (PostgreSQL, action server, Rasa server, web gateway, as in production; or
+with --scale-out the nginx + Redis + two Rasa + two action server set-up of scripts/scale_out.py),
+then runs simulated organisations over the gateway's WebSocket, each going from greeting through
+the checklist to a submitted initiative (about 45 messages). Reports per-message latency (send →
+the last answer), messages per second, the servers' memory (after the first 1 000 messages and
+at the end), and lost and duplicate records read back from the intake queue. Appends the figures
+to docs/benchmarks.md.
 
-    .venv/bin/python scripts/load_test.py --conversations 50
+A person reads each answer and types or taps the next one: --think sets the mean pause between
+an answer and the next message (each pause drawn evenly between half and one and a half times
+it, seeded), and each conversation starts at a random moment within the first pause. --think 0
+sends back-to-back, which measures the server's capacity, not what users see.
+
+    .venv/bin/python scripts/load_test.py --conversations 50 --think 10
+    .venv/bin/python scripts/load_test.py --conversations 225 --concurrency 25 --think 0   # memory
 """
 
 from __future__ import annotations
@@ -15,10 +23,13 @@ import argparse
 import asyncio
 import json
 import platform
+import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -67,14 +78,38 @@ class Outcome:
     reference: str | None = None
 
 
-async def one_conversation(url: str, steps: list[tuple[str, str | None]]) -> Outcome:
+@dataclass
+class Pacing:
+    """How a simulated person paces their messages, and what the run counts as it goes."""
+
+    think: float = 0.0
+    rng: random.Random = field(default_factory=lambda: random.Random(2026))
+    sent: int = 0
+    on_message: list = field(default_factory=list)  # callbacks(sent) after each answer
+
+    def pause(self) -> float:
+        return self.rng.uniform(0.5 * self.think, 1.5 * self.think) if self.think else 0.0
+
+    def answered(self) -> None:
+        self.sent += 1
+        for callback in self.on_message:
+            callback(self.sent)
+
+
+async def one_conversation(
+    url: str, steps: list[tuple[str, str | None]], pacing: Pacing | None = None
+) -> Outcome:
+    pacing = pacing or Pacing()
     outcome = Outcome()
     ws_url = url.replace("http", "ws", 1) + "/chat/ws"
+    await asyncio.sleep(pacing.rng.uniform(0, pacing.think))
     async with aiohttp.ClientSession() as session, session.ws_connect(ws_url) as socket:
         await socket.send_json({"type": "hello", "session": None})
         hello = await socket.receive_json(timeout=30)
         outcome.session = hello["id"]
-        for text_, payload in steps:
+        for number, (text_, payload) in enumerate(steps):
+            if number:
+                await asyncio.sleep(pacing.pause())
             frame = {"type": "message", "text": text_}
             if payload:
                 frame["payload"] = payload
@@ -93,6 +128,7 @@ async def one_conversation(url: str, steps: list[tuple[str, str | None]]) -> Out
                 elif reply["type"] == "typing" and not reply["on"] and answered:
                     break
             outcome.latencies.append(time.perf_counter() - started)
+            pacing.answered()
     return outcome
 
 
@@ -118,10 +154,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-async def run_load(url: str, conversations: int) -> tuple[list[Outcome], float]:
+async def run_load(
+    url: str, conversations: int, pacing: Pacing | None = None, concurrency: int | None = None
+) -> tuple[list[Outcome], float]:
+    """All conversations, at most `concurrency` at a time (all at once by default)."""
     steps = script()
+    pacing = pacing or Pacing()
+    gate = asyncio.Semaphore(concurrency or conversations)
+
+    async def gated() -> Outcome:
+        async with gate:
+            return await one_conversation(url, steps, pacing)
+
     started = time.perf_counter()
-    outcomes = await asyncio.gather(*(one_conversation(url, steps) for _ in range(conversations)))
+    outcomes = await asyncio.gather(*(gated() for _ in range(conversations)))
     return list(outcomes), time.perf_counter() - started
 
 
@@ -138,7 +184,9 @@ def records_by_session(database_url: str) -> dict[str, int]:
     return {r.conversation_id: r.n for r in rows}
 
 
-def report(outcomes: list[Outcome], seconds: float, stored: dict[str, int], memory: dict) -> dict:
+def report(
+    outcomes: list[Outcome], seconds: float, stored: dict[str, int], memory: dict[str, dict]
+) -> dict:
     latencies = [lat for o in outcomes for lat in o.latencies]
     sessions = [o.session for o in outcomes]
     return {
@@ -153,26 +201,38 @@ def report(outcomes: list[Outcome], seconds: float, stored: dict[str, int], memo
         "error_answers": sum(len(o.errors) for o in outcomes),
         "lost_records": sum(1 for s in sessions if stored.get(s, 0) == 0),
         "duplicate_records": sum(max(0, stored.get(s, 0) - 1) for s in sessions),
-        "memory_mb": memory,
+        **{f"memory_mb_{moment}": sizes for moment, sizes in memory.items()},
+        **growth(memory),
     }
 
 
-def record_markdown(figures: dict, label: str) -> None:
+def growth(memory: dict[str, dict]) -> dict[str, float]:
+    """Rasa's memory growth from the first 1 000 messages to the end, in per cent."""
+    if "after_1000" not in memory:
+        return {}
+    first, last = memory["after_1000"]["rasa"], memory["end"]["rasa"]
+    return {"rasa_growth_after_1000_pct": round(100 * (last - first) / first, 1)}
+
+
+def record_markdown(figures: dict, label: str, settings: str) -> None:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "",
-        f"### Load: {figures['conversations']} concurrent conversations ({label}, {when})",
+        f"### Load: {figures['conversations']} conversations, {label} ({when})",
         "",
-        f"Machine: {platform.machine()}, {_cores()} cores. Script: `scripts/load_test.py`. Each "
-        "conversation: greeting, the whole checklist and the whole intake to a submitted record, "
-        "over the gateway's WebSocket; PostgreSQL for the queue and the tracker store.",
+        f"Machine: {platform.machine()}, {_cores()} cores. Script: `scripts/load_test.py "
+        f"{settings}`. Each conversation: greeting, the whole checklist and the whole intake to a "
+        "submitted record, over the gateway's WebSocket; PostgreSQL for the queue and the tracker "
+        "store.",
         "",
         "| figure | value |",
         "| --- | --- |",
     ]
     for key, value in figures.items():
         shown = (
-            ", ".join(f"{k} {v:.0f} MB" for k, v in value.items()) if key == "memory_mb" else value
+            ", ".join(f"{k} {v:.0f}" for k, v in value.items())
+            if isinstance(value, dict)
+            else value
         )
         lines.append(f"| {key} | {shown} |")
     with BENCHMARKS.open("a", encoding="utf-8") as out:
@@ -185,29 +245,80 @@ def _cores() -> int:
     return os.cpu_count() or 0
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=50)
-    parser.add_argument("--no-record", action="store_true", help="print only; docs untouched")
-    args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="iop-load-"))
+@contextmanager
+def single_server(workdir: Path, database_url: str) -> Iterator[tuple[str, dict[str, list[int]]]]:
+    """The production set-up of scripts/run.sh: one action server, one Rasa server, gateway."""
     with (
-        running_postgres(workdir / "pg") as database_url,
         rasa_stack(workdir, database_url=database_url) as stack,
         web_gateway(workdir, stack) as gateway,
     ):
-        print(f"Stack up; {args.conversations} conversations …", flush=True)
-        outcomes, seconds = asyncio.run(run_load(gateway.url, args.conversations))
-        memory = {
-            "rasa": rss_mb(stack.rasa.process.pid),
-            "actions": rss_mb(stack.actions.process.pid),
-            "gateway": rss_mb(gateway.process.pid),
-        }
+        yield (
+            gateway.url,
+            {
+                "rasa": [stack.rasa.process.pid],
+                "actions": [stack.actions.process.pid],
+                "gateway": [gateway.process.pid],
+            },
+        )
+
+
+@contextmanager
+def scaled_out(workdir: Path, database_url: str) -> Iterator[tuple[str, dict[str, list[int]]]]:
+    """nginx, Redis lock store, two Rasa and two action servers (scripts/scale_out.py)."""
+    from scripts.scale_out import scale_out_stack
+
+    with scale_out_stack(workdir, database_url) as stack:
+        yield (
+            stack.url,
+            {
+                "rasa": list(stack.rasa_pids),
+                "actions": list(stack.action_pids),
+                "gateway": [stack.gateway_pid],
+            },
+        )
+
+
+def memory_mb(servers: dict[str, list[int]]) -> dict[str, float]:
+    return {name: sum(rss_mb(pid) for pid in pids) for name, pids in servers.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=50)
+    parser.add_argument("--concurrency", type=int, help="at most this many at once (default all)")
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds")
+    parser.add_argument("--scale-out", action="store_true", help="the scale-out set-up")
+    parser.add_argument("--no-record", action="store_true", help="print only; docs untouched")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="iop-load-"))
+    set_up = scaled_out if args.scale_out else single_server
+    with (
+        running_postgres(workdir / "pg") as database_url,
+        set_up(workdir, database_url) as (
+            url,
+            servers,
+        ),
+    ):
+        memory = {"start": memory_mb(servers)}
+        pacing = Pacing(think=args.think)
+        pacing.on_message.append(
+            lambda sent: memory.setdefault("after_1000", memory_mb(servers)) if sent == 1000 else 0
+        )
+        concurrency = args.concurrency or args.conversations
+        print(f"Up; {args.conversations} conversations, {concurrency} at a time …", flush=True)
+        outcomes, seconds = asyncio.run(run_load(url, args.conversations, pacing, concurrency))
+        memory["end"] = memory_mb(servers)
         stored = records_by_session(database_url)
-    figures = report(outcomes, seconds, stored, memory)
+    figures = {
+        "set_up": "scale-out (nginx, Redis, 2 Rasa, 2 actions)" if args.scale_out else "single",
+        "concurrency": concurrency,
+        "think_s": args.think,
+        **report(outcomes, seconds, stored, memory),
+    }
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     if not args.no_record:
-        record_markdown(figures, "single server")
+        settings = " ".join(sys.argv[1:])
+        record_markdown(figures, figures["set_up"], settings)
     return 0
 
 

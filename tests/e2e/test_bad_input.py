@@ -173,3 +173,16 @@ def test_personal_numbers_are_masked_before_the_tracker_store(site: Site) -> Non
     assert said.count("811228-9874") == 1  # the organisationsnummer answer, as the intake needs
     everything = " ".join(row.data for row in rows)
     assert everything.count("811228-9874") == everything.count('"811228-9874"')
+
+
+@pytest.mark.parametrize("first", ["ja", "Ja!", "pnr ÅÅMMDD-XXXX"])
+def test_a_yes_out_of_the_blue_gets_one_answer_and_the_talk_goes_on(stack, sender, first) -> None:
+    """A message the NLU understands but no step of the dialogue expects (here: "ja" before any
+    question) gets one "please rephrase", not ten, and the next message is answered as usual.
+    (Found by the masking sweep: Rasa's circuit breaker stopped the loop, and the user's next
+    message got no answer.)"""
+    replies = stack.texts(sender, first)
+    assert len(replies) == 1
+    assert "förstod jag inte" in replies[0]
+    next_replies = stack.texts(sender, "Vad är IOP?")
+    assert any("idéburet offentligt partnerskap" in reply for reply in next_replies)
