@@ -7,6 +7,7 @@ setup_all
 # The integration and end-to-end tests start their own PostgreSQL server from Debian's packages.
 source "$PROJECT_ROOT/scripts/ensure_postgres.sh"
 ensure_postgres
+bash "$PROJECT_ROOT/scripts/ensure_scale_out.sh"  # nginx + Redis for the scale-out test
 # The browser tests drive Debian's chromium headless.
 source "$PROJECT_ROOT/scripts/ensure_chromium.sh"
 ensure_chromium

@@ -3,6 +3,11 @@
 
 Every failure becomes RasaUnavailable, so the gateway can tell the user plainly that nothing was
 sent instead of leaving them waiting.
+
+Every call about a conversation carries its id in CONVERSATION_HEADER, so a load balancer in front
+of several Rasa servers can keep a conversation on one of them (nginx: `hash
+$http_x_iop_conversation consistent`) without reading the body. That is an optimisation only:
+the tracker store and Redis lock store are shared, so any server can take any message.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from urllib.parse import quote
 import aiohttp
 
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
+CONVERSATION_HEADER = "X-Iop-Conversation"
 
 
 class RasaUnavailable(RuntimeError):
@@ -32,12 +38,13 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """One user message over the REST channel; the bot's replies (none while paused)."""
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
-        return await self._call("POST", "/webhooks/rest/webhook", json=body, api=False)
+        return await self._call("POST", "/webhooks/rest/webhook", sender, json=body, api=False)
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         return await self._call(
             "GET",
             f"/conversations/{quote(sender, safe='')}/tracker",
+            sender,
             params={"include_events": "ALL"},
         )
 
@@ -45,6 +52,7 @@ class RasaClient:
         await self._call(
             "POST",
             f"/conversations/{quote(sender, safe='')}/tracker/events",
+            sender,
             json=events,
             params={"include_events": "NONE"},
         )
@@ -54,6 +62,7 @@ class RasaClient:
         result = await self._call(
             "POST",
             f"/conversations/{quote(sender, safe='')}/trigger_intent",
+            sender,
             json={"name": intent},
             params={"include_events": "NONE"},
         )
@@ -87,6 +96,7 @@ class RasaClient:
         self,
         method: str,
         path: str,
+        conversation: str,
         json: Any = None,
         params: dict[str, str] | None = None,
         api: bool = True,
@@ -96,7 +106,12 @@ class RasaClient:
             query["token"] = self.token
         try:
             async with self.session.request(
-                method, f"{self.base_url}{path}", json=json, params=query, timeout=REQUEST_TIMEOUT
+                method,
+                f"{self.base_url}{path}",
+                json=json,
+                params=query,
+                headers={CONVERSATION_HEADER: conversation},
+                timeout=REQUEST_TIMEOUT,
             ) as response:
                 if response.status >= 400:
                     raise RasaUnavailable(f"Rasa answered {response.status} to {method} {path}")

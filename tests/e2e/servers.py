@@ -92,6 +92,7 @@ class Server:
 
     name = "server"
     health_path = "/"
+    startup_timeout: float = 240
 
     def __init__(self, workdir: Path, env: dict[str, str]) -> None:
         self.workdir = workdir
@@ -99,16 +100,25 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
+        self.log: Path = workdir / f"{self.name}.log"
         self.starts = 0
 
     def command(self) -> list[str]:
         raise NotImplementedError
 
     def start(self) -> None:
+        self.launch()
+        self.wait_up()
+
+    def launch(self) -> None:
+        """Start the process without waiting, so slow servers (Rasa) can start side by side."""
         self.starts += 1
-        log = self.workdir / f"{self.name}-{self.port}-{self.starts}.log"
-        self.process = start(self.command(), log, self.env)
-        wait_until_up(f"{self.url}{self.health_path}", self.process, log)
+        self.log = self.workdir / f"{self.name}-{self.port}-{self.starts}.log"
+        self.process = start(self.command(), self.log, self.env)
+
+    def wait_up(self) -> None:
+        assert self.process is not None, "launch() first"
+        wait_until_up(f"{self.url}{self.health_path}", self.process, self.log, self.startup_timeout)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -143,18 +153,26 @@ def sqlite_url(workdir: Path) -> str:
 
 
 def write_endpoints(
-    workdir: Path, actions_url: str, database_url: str, actions_token: str | None = None
+    workdir: Path,
+    actions_url: str,
+    database_url: str,
+    actions_token: str | None = None,
+    lock_store: dict[str, object] | None = None,
+    name: str = "endpoints.yml",
 ) -> Path:
+    """Rasa's endpoints; `lock_store` (e.g. Redis) when several Rasa servers share the work."""
     from bot.intake_queue.database import tracker_store_config
 
-    endpoints = workdir / "endpoints.yml"
+    endpoints = workdir / name
     action_endpoint = {"url": f"{actions_url}/webhook"}
     if actions_token:
         action_endpoint["token"] = actions_token
-    content = {
+    content: dict[str, object] = {
         "action_endpoint": action_endpoint,
         "tracker_store": tracker_store_config(database_url),
     }
+    if lock_store:
+        content["lock_store"] = lock_store
     endpoints.write_text(yaml.safe_dump(content), encoding="utf-8")
     return endpoints
 
@@ -177,10 +195,10 @@ class RasaServer(Server):
 
     name = "rasa"
 
-    def __init__(self, workdir: Path, endpoints: Path) -> None:
+    def __init__(self, workdir: Path, endpoints: Path, token: str | None = None) -> None:
         super().__init__(workdir, {})
         self.endpoints = endpoints
-        self.token = secrets.token_urlsafe(24)
+        self.token = token or secrets.token_urlsafe(24)  # shared when several serve one gateway
 
     def command(self) -> list[str]:
         return [
