@@ -28,20 +28,28 @@ def _luhn_valid(digits: str) -> bool:
 
 
 def _looks_like_phone(raw: str) -> bool:
-    # 0701234567: Swedish phone numbers start with 0 and are written without a hyphen after six
-    # digits; a personal number born 2000–2009 is almost always written with one.
-    return raw.startswith("0") and "-" not in raw and "+" not in raw
+    # 0701234567: Swedish phone numbers start with 0; written as one run of digits they cannot be
+    # told from a personal number born 2000–2009. Six digits, a space or hyphen and four digits
+    # is how a personal number is written, not a phone number.
+    return raw.startswith("0") and raw.isdigit()
 
 
-def mask_personal_numbers(text: str) -> str:
-    """'Mitt personnummer är 19850312-1234' -> 'Mitt personnummer är ÅÅMMDD-XXXX'."""
+def mask_personal_numbers(text: str, keep_phone_numbers: bool = True) -> str:
+    """'Mitt personnummer är 19850312-1234' -> 'Mitt personnummer är ÅÅMMDD-XXXX'.
+
+    keep_phone_numbers: ten digits starting with 0, written without a separator, are read as a
+    phone number. A personal number of someone born 2000–2009 can look the same, so where no
+    phone number is expected (the gateway, before anything is stored) pass False: they are then
+    masked when the date and the Luhn check fit.
+    """
 
     def replace(match: re.Match[str]) -> str:
         raw = match.group(0)
         digits = "".join(match.groups())
         written_as_one = "-" in raw or "+" in raw or len(raw.replace(" ", "")) >= 12
         plausible = written_as_one or _luhn_valid(digits)
-        if _is_day(match.group(3)) and plausible and not _looks_like_phone(raw):
+        phone = keep_phone_numbers and _looks_like_phone(raw)
+        if _is_day(match.group(3)) and plausible and not phone:
             return MASK
         return raw
 

@@ -149,10 +149,10 @@ class Conversations:
 
     async def _storable(self, conversation_id: str, text: str, during_handoff: bool) -> str:
         """Mask personal identity numbers before anything is stored (bot/web/masking.py)."""
-        if mask_personal_numbers(text) == text:
+        if mask_personal_numbers(text, keep_phone_numbers=False) == text:
             return text
         if during_handoff:
-            return mask_personal_numbers(text)
+            return mask_personal_numbers(text, keep_phone_numbers=False)
         try:
             tracker = await self.rasa.tracker(conversation_id)
         except RasaUnavailable:
