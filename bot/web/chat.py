@@ -14,6 +14,7 @@ from aiohttp import WSMsgType, web
 
 from bot.web.conversation import Conversations, new_session_id, valid_session_id
 from bot.web.frames import parse_frame
+from bot.web.rasa_client import REQUEST_TIMEOUT
 from bot.web.security import origin_allowed
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,11 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     app = request.app
     if not origin_allowed(request, app["settings"].allowed_origins):
         raise web.HTTPForbidden(text="Origin not allowed")
-    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME_BYTES)
+    # While a message is with Rasa this handler reads nothing, so pongs wait: the heartbeat must
+    # outlast Rasa's timeout, or the socket closes before the user hears "not sent".
+    socket = web.WebSocketResponse(
+        heartbeat=REQUEST_TIMEOUT.total + 30, max_msg_size=MAX_FRAME_BYTES
+    )
     await socket.prepare(request)
     conversations: Conversations = app["conversations"]
     hub = app["hub"]

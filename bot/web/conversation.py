@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.intake_queue.accounts import find_account
 from bot.intake_queue.handoffs import CloseReason, Handoff, Handoffs, HandoffStatus
@@ -46,9 +47,12 @@ TOO_LONG = (
     f"Meddelandet är för långt. Skriv högst {MAX_MESSAGE_LENGTH} tecken åt gången – "
     "dela gärna upp det i flera meddelanden."
 )
+# Rasa answered with nothing: an action failed, perhaps after the intake was stored (the action
+# server killed between the commit and its answer). The gateway cannot tell, so it does not claim
+# either; a retry is safe because a submission is stored once (the intake key).
 NO_ANSWER = (
-    "Något gick fel hos IOP-lotsen och jag kunde inte svara. Inget har skickats till kommunen. "
-    "Försök igen om en liten stund."
+    "Något gick fel hos IOP-lotsen och jag kunde inte svara. Skicka ditt meddelande igen om en "
+    "liten stund. Ingenting sparas två gånger."
 )
 HANDOFF_CLOSED_ALREADY = "Den här chatten är redan avslutad."
 
@@ -112,7 +116,11 @@ class Conversations:
                 progress = latest_progress(events)
             except RasaUnavailable as error:
                 log.warning("No history for a reconnecting widget: %s", error)
-        handoff = await self.open_live_handoff(conversation_id)
+        try:
+            handoff = await self.open_live_handoff(conversation_id)
+        except SQLAlchemyError as error:  # the history still comes back; the state says "bot"
+            log.warning("No handoff state for a reconnecting widget: %s", type(error).__name__)
+            handoff = None
         return {
             "type": "session",
             "id": conversation_id,
@@ -136,7 +144,11 @@ class Conversations:
         async with self._lock(conversation_id):
             # One look at the handoff table per message: it decides the route and is the
             # "before" that tells whether the bot's answer opened a new handoff.
-            current = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+            try:
+                current = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+            except SQLAlchemyError as error:
+                log.warning("Message not handled, no database: %s", type(error).__name__)
+                return {"type": "error", "text": NOT_SENT}
             live = current if current is not None and current.is_live else None
             text = await self._storable(conversation_id, text, during_handoff=live is not None)
             shown = text or payload or ""
@@ -192,7 +204,11 @@ class Conversations:
             replies = await self.rasa.send(
                 conversation_id, message, {"button_title": title} if title else None
             )
-            after = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+            try:
+                after = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
+            except SQLAlchemyError as error:  # the bot's answer still reaches the user
+                log.warning("No handoff lookup after Rasa's answer: %s", type(error).__name__)
+                after = None
             frames = frames_from_rasa(replies)
             for frame in frames:
                 await self.hub.to_widgets(conversation_id, frame)
