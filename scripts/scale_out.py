@@ -311,6 +311,8 @@ def scale_out_stack(
             nginx.url, actions[0].url, rasa[0].endpoints, database_url, actions[0], rasa[0]
         )
         gateway = WebGateway(workdir, service, profile)
+        # The gateway's first-come-first-served limit is per Rasa server (bot/web/settings.py).
+        gateway.env["IOP_RASA_CONCURRENCY"] = str(2 * RASA_SERVERS)
         if gateway_port:
             gateway.port, gateway.url = gateway_port, f"http://127.0.0.1:{gateway_port}"
         exits.callback(gateway.stop)

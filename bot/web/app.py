@@ -85,7 +85,9 @@ async def _rasa_connection(app: web.Application):  # type: ignore[no-untyped-def
     """One HTTP client for the app's lifetime (connection pooling to Rasa)."""
     settings: GatewaySettings = app["settings"]
     async with aiohttp.ClientSession() as session:
-        app["rasa"] = RasaClient(session, settings.rasa_url, settings.rasa_token)
+        app["rasa"] = RasaClient(
+            session, settings.rasa_url, settings.rasa_token, settings.rasa_concurrency
+        )
         app["conversations"] = Conversations(app["rasa"], app["engine"], app["hub"])
         yield
 

@@ -28,17 +28,28 @@ class RasaUnavailable(RuntimeError):
 
 
 class RasaClient:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str | None) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        token: str | None,
+        concurrent_messages: int = 0,
+    ) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self.token = token
+        # asyncio.Semaphore wakes waiters in order: first come, first served.
+        self._gate = asyncio.Semaphore(concurrent_messages) if concurrent_messages > 0 else None
 
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """One user message over the REST channel; the bot's replies (none while paused)."""
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
-        return await self._call("POST", "/webhooks/rest/webhook", sender, json=body, api=False)
+        if self._gate is None:
+            return await self._call("POST", "/webhooks/rest/webhook", sender, json=body, api=False)
+        async with self._gate:
+            return await self._call("POST", "/webhooks/rest/webhook", sender, json=body, api=False)
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         return await self._call(

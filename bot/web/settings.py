@@ -17,6 +17,10 @@ class GatewaySettings:
     secure_cookies: bool  # behind HTTPS in production; plain HTTP on a developer's machine
     host: str = "127.0.0.1"
     port: int = 8080
+    # User messages in Rasa at once (the rest wait their turn, first come first served): Rasa
+    # interleaves what it is given on one event loop, so a long message shares the CPU with every
+    # other one; a small number keeps the slow tail short (docs/benchmarks.md). 0: no limit.
+    rasa_concurrency: int = 2
 
     @classmethod
     def from_environment(cls) -> GatewaySettings:
@@ -29,4 +33,5 @@ class GatewaySettings:
             secure_cookies=os.environ.get("IOP_SECURE_COOKIES", "0") == "1",
             host=os.environ.get("IOP_WEB_HOST", "127.0.0.1"),
             port=int(os.environ.get("IOP_WEB_PORT", "8080")),
+            rasa_concurrency=int(os.environ.get("IOP_RASA_CONCURRENCY", "2")),
         )
