@@ -161,10 +161,9 @@ class Conversations:
 
     async def _storable(self, conversation_id: str, text: str, during_handoff: bool) -> str:
         """Mask personal identity numbers before anything is stored (bot/web/masking.py)."""
-        if mask_personal_numbers(text, keep_phone_numbers=False) == text:
-            return text
-        if during_handoff:
-            return mask_personal_numbers(text, keep_phone_numbers=False)
+        masked = mask_personal_numbers(text, keep_phone_numbers=False)
+        if masked == text or during_handoff:
+            return masked
         try:
             tracker = await self.rasa.tracker(conversation_id)
         except RasaUnavailable:

@@ -13,6 +13,7 @@ the tracker store and Redis lock store are shared, so any server can take any me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 from urllib.parse import quote
@@ -39,15 +40,17 @@ class RasaClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
         # asyncio.Semaphore wakes waiters in order: first come, first served.
-        self._gate = asyncio.Semaphore(concurrent_messages) if concurrent_messages > 0 else None
+        self._gate: asyncio.Semaphore | contextlib.nullcontext = (
+            asyncio.Semaphore(concurrent_messages)
+            if concurrent_messages > 0
+            else contextlib.nullcontext()
+        )
 
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """One user message over the REST channel; the bot's replies (none while paused)."""
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
-        if self._gate is None:
-            return await self._call("POST", "/webhooks/rest/webhook", sender, json=body, api=False)
         async with self._gate:
             return await self._call("POST", "/webhooks/rest/webhook", sender, json=body, api=False)
 

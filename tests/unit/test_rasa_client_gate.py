@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 from aiohttp import web
 
 from bot.web.rasa_client import RasaClient
+from tests.aiohttp_app import serve
 
 
 async def fake_rasa(log: dict) -> tuple[web.AppRunner, str]:
@@ -25,13 +25,7 @@ async def fake_rasa(log: dict) -> tuple[web.AppRunner, str]:
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return runner, f"http://127.0.0.1:{port}"
+    return await serve(app)
 
 
 async def send_all(limit: int, count: int) -> dict:

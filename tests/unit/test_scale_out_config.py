@@ -5,7 +5,6 @@ gateway's sticky header (tests/e2e/test_scale_out.py runs the whole set-up)."""
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -15,6 +14,7 @@ from aiohttp import web
 from bot.web.rasa_client import CONVERSATION_HEADER, RasaClient
 from scripts.scale_out import NginxServer, read_access_log
 from scripts.write_endpoints import endpoints, redis_lock_store_config
+from tests.aiohttp_app import serve
 
 
 def test_redis_url_becomes_rasa_lock_store_settings() -> None:
@@ -80,15 +80,10 @@ async def test_every_call_about_a_conversation_names_it_in_a_header() -> None:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", record)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    runner, url = await serve(app)
     try:
         async with aiohttp.ClientSession() as session:
-            rasa = RasaClient(session, f"http://127.0.0.1:{port}", "token")
+            rasa = RasaClient(session, url, "token")
             await rasa.send("abc", "Hej")
             await rasa.tracker("abc")
             await rasa.resume("abc")
