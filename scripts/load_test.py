@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import random
 import statistics
@@ -96,6 +97,13 @@ class Pacing:
             callback(self.sent)
 
 
+async def receive_frame(socket: aiohttp.ClientWebSocketResponse, timeout: float) -> dict:
+    """The next JSON frame within `timeout` seconds. Not receive_json(timeout=…): aiohttp restarts
+    that timeout at every ping, and the gateway pings more often than a slow answer may take, so a
+    lost answer would be waited for forever."""
+    return await asyncio.wait_for(socket.receive_json(), timeout)
+
+
 async def one_conversation(
     url: str, steps: list[tuple[str, str | None]], pacing: Pacing | None = None
 ) -> Outcome:
@@ -117,7 +125,7 @@ async def one_conversation(
             await socket.send_json(frame)
             answered = False
             while True:
-                reply = await socket.receive_json(timeout=ANSWER_TIMEOUT)
+                reply = await receive_frame(socket, ANSWER_TIMEOUT)
                 if reply["type"] == "bot":
                     answered = True
                     if "referensnummer är " in reply["text"]:
@@ -132,20 +140,75 @@ async def one_conversation(
     return outcome
 
 
+def family(pid: int) -> list[int]:
+    """A process and its direct children (PostgreSQL-style workers, nginx workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, from /proc."""
     total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for one in pids:
+    for one in family(pid):
         status = Path(f"/proc/{one}/status")
         if status.exists():
             for line in status.read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU used so far by a process (all its threads) and its children."""
+    total = 0
+    for one in family(pid):
+        try:
+            after_name = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(after_name[11]) + int(after_name[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since boot, summed over its cores."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+@dataclass
+class CpuMeter:
+    """Where the CPU went during a run: per server group, the load driver and everything else
+    (PostgreSQL, nginx, Redis, the kernel), and how busy the machine's cores were. Tells whether a
+    set-up is limited by the CPU or by waiting, which decides what a second server can add."""
+
+    servers: dict[str, list[int]]
+    start: dict[str, float] = field(default_factory=dict)
+    end: dict[str, float] = field(default_factory=dict)
+
+    def _now(self) -> dict[str, float]:
+        busy, total = machine_cpu()
+        now = {name: sum(cpu_seconds(p) for p in pids) for name, pids in self.servers.items()}
+        own = os.times()
+        return now | {"load_driver": own.user + own.system, "_busy": busy, "_total": total}
+
+    def __enter__(self) -> CpuMeter:
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.end = self._now()
+
+    def figures(self, messages: int) -> dict:
+        used = {k: self.end[k] - self.start[k] for k in self.end}
+        busy, total = used.pop("_busy"), used.pop("_total")
+        used["other"] = max(0.0, busy - sum(used.values()))
+        return {
+            "cpu_busy_pct": round(100 * busy / total, 1),
+            "cpu_ms_per_message": {k: 1000 * v / max(1, messages) for k, v in used.items()},
+        }
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -240,8 +303,6 @@ def record_markdown(figures: dict, label: str, settings: str) -> None:
 
 
 def _cores() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 
@@ -306,7 +367,8 @@ def main() -> int:
         )
         concurrency = args.concurrency or args.conversations
         print(f"Up; {args.conversations} conversations, {concurrency} at a time …", flush=True)
-        outcomes, seconds = asyncio.run(run_load(url, args.conversations, pacing, concurrency))
+        with CpuMeter(servers) as cpu:
+            outcomes, seconds = asyncio.run(run_load(url, args.conversations, pacing, concurrency))
         memory["end"] = memory_mb(servers)
         stored = records_by_session(database_url)
     figures = {
@@ -314,6 +376,7 @@ def main() -> int:
         "concurrency": concurrency,
         "think_s": args.think,
         **report(outcomes, seconds, stored, memory),
+        **cpu.figures(sum(len(o.latencies) for o in outcomes)),
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     if not args.no_record:

@@ -12,7 +12,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE
 # No telemetry (the network is closed anyway) and no deprecation noise from pinned libraries.
 export RASA_TELEMETRY_ENABLED=false PYTHONWARNINGS="ignore::DeprecationWarning"
 
-say() { printf '\033[1m[iop-lotsen]\033[0m %s\n' "$*"; }
+# Each line says the minutes:seconds since the script started, so a slow step shows in CI's log.
+say() { printf '\033[1m[iop-lotsen %02d:%02d]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 fail() { printf '\033[31m[iop-lotsen] %s\033[0m\n' "$*" >&2; exit 1; }
 
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -d' ' -f1; }

@@ -20,4 +20,7 @@ say "Validate training data and domain (warnings fail)"
 "$VENV/bin/python" scripts/validate_data.py
 
 say "pytest: unit, NLU held-out evaluation, end-to-end"
-"$VENV/bin/pytest" -q "$@"
+# Unbuffered, so CI's log shows how far the run got; the slowest tests are listed at the end,
+# and a test still running after 15 minutes has every thread's stack printed (it is hung).
+PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q --durations=30 -o faulthandler_timeout=900 "$@"
+say "Tests done"

@@ -15,6 +15,7 @@ from bot.intake_queue.console_sessions import ConsoleSessions
 from bot.intake_queue.handoffs import Handoffs
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import active_profile
+from bot.web import diagnostics
 from bot.web.chat import chat_socket
 from bot.web.console import pages
 from bot.web.console.auth import LoginThrottle
@@ -64,6 +65,7 @@ def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> w
     app["login_throttle"] = LoginThrottle()
     app["hub"] = Hub()
     app.cleanup_ctx.append(_rasa_connection)
+    app.on_startup.append(diagnostics.install)
     app.on_shutdown.append(_close_sockets)
     app.add_routes(
         [

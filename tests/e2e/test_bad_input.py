@@ -14,6 +14,7 @@ import requests
 
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
+from scripts.load_test import receive_frame
 from tests.e2e.conftest import Site
 
 NASTY = [
@@ -135,7 +136,7 @@ async def exchange_in(
             answered = False
             while True:
                 try:
-                    reply = await ws.receive_json(timeout=120)
+                    reply = await receive_frame(ws, 120)
                 except asyncio.TimeoutError:
                     break
                 received.append(reply)

@@ -166,7 +166,8 @@ class Tab:
         answered = False
         while True:
             try:
-                received = await self.ws.receive(timeout=ANSWER_WAIT)
+                # wait_for: aiohttp restarts receive's own timeout at every ping of the gateway.
+                received = await asyncio.wait_for(self.ws.receive(), ANSWER_WAIT)
             except asyncio.TimeoutError:
                 return frames
             if received.type != aiohttp.WSMsgType.TEXT:

@@ -8,6 +8,7 @@ is stored with the conversation so far, and the bot stays silent until the gatew
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -138,19 +139,26 @@ def open_stack(site):
     return site.stack
 
 
-def caseworker_comes_online(database_url: str) -> None:
-    engine = IntakeQueue.open(database_url).engine  # migrated, as the console would have it
+@pytest.fixture
+def caseworker_online(open_stack) -> Iterator[None]:
+    """A caseworker logged in to the console and taking live chats, for this test only: the
+    stack is the session's, and a caseworker left online would take other tests' conversations."""
+    engine = IntakeQueue.open(open_stack.database_url).engine  # migrated, as the console has it
+    username = f"karin.{uuid.uuid4().hex[:8]}"
     try:
-        username = f"karin.{uuid.uuid4().hex[:8]}"
         create_account(engine, username, "Karin Andersson", "ett långt lösenord")
         ConsoleSessions(engine).start(username)
+        yield
+        ConsoleSessions(engine).end_all_for(username)
     finally:
         engine.dispose()
 
 
-def test_caseworker_online_gets_a_live_handoff_and_the_paused_bot_stays_silent(open_stack, sender):
+def test_caseworker_online_gets_a_live_handoff_and_the_paused_bot_stays_silent(
+    open_stack, sender, request
+):
     start_checklist_and_answer_two(open_stack, sender)
-    caseworker_comes_online(open_stack.database_url)
+    request.getfixturevalue("caseworker_online")  # only now: the checklist ran with nobody online
 
     assert said(open_stack, sender, "jag vill prata med en handläggare") == [
         texts.response_text(ALWAYS_OPEN, "utter_handoff_live_waiting")
