@@ -11,12 +11,13 @@ from rasa_sdk.events import (
     ConversationPaused,
     EventType,
     FollowupAction,
+    SlotSet,
     UserUtteranceReverted,
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import consecutive_fallbacks
+from actions.conversation import consecutive_fallbacks, latest_text, loop_closed_this_turn
 from actions.handoff import (
     Route,
     callback_complete,
@@ -25,8 +26,10 @@ from actions.handoff import (
     utter_failed,
     work_in_progress,
 )
+from actions.intake import looks_like_question
+from bot.handoff_words import plainly_asks_for_a_person
 from bot.names import Action as ActionName
-from bot.names import Form, Intent, Response
+from bot.names import Form, Intent, Response, Slot
 from bot.profile import active_profile
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,10 @@ class ActionRequestHuman(Action):
     until the web gateway resumes it. Otherwise the user hears that nobody can answer right now
     and callback_form asks for what the caseworker needs. Paused checklist and intake answers
     are kept either way.
+
+    Mid-intake, NLU may read a name or a description ("Eva Lunds konsult") as a request for a
+    person. Unless the user pressed the button, asked, or said so plainly, the message is taken
+    as the answer to the open intake question and the form carries on.
     """
 
     def name(self) -> str:
@@ -49,6 +56,12 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if misread_intake_answer(tracker):
+            return [
+                SlotSet(Slot.REQUESTED_SLOT, Slot.INTAKE_ANSWER),
+                SlotSet(Slot.INTAKE_ANSWER, latest_text(tracker)),
+                FollowupAction(Form.INTAKE),
+            ]
         profile = active_profile()
         snap = snapshot(tracker)
         try:
@@ -88,6 +101,16 @@ class ActionRequestHuman(Action):
             opening_hours=contact.opening_hours,
         )
         return [FollowupAction(Form.CALLBACK)]
+
+
+def misread_intake_answer(tracker: Tracker) -> bool:
+    """The intake was just left for a person on NLU's reading alone, not on the user's words."""
+    text = latest_text(tracker)
+    return (
+        loop_closed_this_turn(tracker) == Form.INTAKE
+        and not plainly_asks_for_a_person(text)
+        and not looks_like_question(text)
+    )
 
 
 class ActionFallback(Action):

@@ -57,7 +57,7 @@ def question_key(step: Step) -> str:
     return f"doc_{step.id.split(':')[2]}" if step.document_id else step.id
 
 
-def _looks_like_question(text: str) -> bool:
+def looks_like_question(text: str) -> bool:
     folded = fold_diacritics(text).strip()
     return folded.endswith("?") or folded.split(" ", 1)[0] in _QUESTION_WORDS
 
@@ -74,7 +74,7 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, step: 
         dispatcher.utter_message(response=Response.INTAKE_GOODBYE)
         return True
     pressed = text.strip().startswith("/")
-    if not (pressed or _looks_like_question(text)):
+    if not (pressed or looks_like_question(text)):
         return False
     profile = active_profile()
     if intent in Intent.KNOWLEDGE:

@@ -18,6 +18,7 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.record import problems
 from tests.e2e import texts
+from tests.e2e.test_handoff_dialogue import nobody_available
 
 MORA = load_profile("mora")
 DOCUMENTS = len(MORA.documents)
@@ -286,3 +287,38 @@ def test_a_new_session_after_a_break_carries_on_with_the_open_question(stack, se
     stack.texts(sender, ORGANISATION[0])
     stack.texts(sender, "/session_start")  # what Rasa does after an hour of silence
     assert stack.texts(sender, ORGANISATION[1]) == [say("utter_intake_q_org_legal_form")]
+
+
+def nlu_intent(stack, text: str) -> str:
+    response = requests.post(
+        f"{stack.rasa_url}/model/parse",
+        params={"token": stack.rasa.token},
+        json={"text": text},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["intent"]["name"]
+
+
+def intake_slot(stack, sender: str) -> dict:
+    response = requests.get(
+        f"{stack.rasa_url}/conversations/{sender}/tracker",
+        params={"token": stack.rasa.token},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["slots"]["intake"]
+
+
+def test_an_answer_nlu_reads_as_asking_for_a_person_stays_an_answer(stack, sender):
+    misread = "Eva Lunds konsult"  # a consultancy's name, which NLU takes for "request_human"
+    assert nlu_intent(stack, misread) == "request_human", "the case guarded here: pick another"
+    start_intake(stack, sender)
+    assert stack.texts(sender, misread) == [say("utter_intake_q_org_number")]
+    assert misread in json.dumps(intake_slot(stack, sender), ensure_ascii=False)
+    assert stack.texts(sender, ORGANISATION[1]) == [say("utter_intake_q_org_legal_form")]
+
+    # Plain words still reach a person, and the answers so far are kept.
+    handing_over = stack.texts(sender, "jag vill prata med en handläggare")
+    assert handing_over[0] in nobody_available()
+    assert misread in json.dumps(intake_slot(stack, sender), ensure_ascii=False)
