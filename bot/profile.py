@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
 
+from bot.holidays import is_closed_day
+
 PROFILE_DIR = Path(__file__).parent / "profiles"
 PROFILE_ENV_VAR = "IOP_PROFILE"
 DEFAULT_PROFILE = "mora"
@@ -74,9 +76,9 @@ def _minutes(clock: str) -> int:
 class LiveChat(_Strict):
     """When caseworkers answer in the chat: ISO weekdays and one opening span, Swedish time.
 
-    Swedish public holidays are not modelled: on a röd dag that falls on a weekday the chat counts
-    as open, and only the console (nobody logged in) keeps users from waiting for a person.
-    A span across midnight is not supported either; 00:00–24:00 means the whole day.
+    Closed on Swedish public holidays and the eves kommuner close on (bot/holidays.py) unless
+    `closed_on_holidays` is false. A span across midnight is not supported; 00:00–24:00 means the
+    whole day.
     """
 
     days: list[int] = Field(..., min_items=1, description="ISO weekdays, 1 = Monday.")
@@ -84,6 +86,9 @@ class LiveChat(_Strict):
     closes: str = Field(..., description="'HH:MM' or '24:00', Europe/Stockholm time.")
     hours_text: str = Field(
         ..., min_length=3, description="The same hours in words, e.g. 'vardagar 8–16'."
+    )
+    closed_on_holidays: bool = Field(
+        True, description="Closed on röda dagar and on påsk-, midsommar-, jul- and nyårsafton."
     )
 
     @validator("days")
@@ -111,6 +116,8 @@ class LiveChat(_Strict):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError("is_open needs an aware datetime (with a time zone)")
         local = moment.astimezone(KOMMUN_TIME_ZONE)
+        if self.closed_on_holidays and is_closed_day(local.date()):
+            return False
         minute = local.hour * 60 + local.minute
         return local.isoweekday() in self.days and _minutes(self.opens) <= minute < _minutes(
             self.closes

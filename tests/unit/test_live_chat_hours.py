@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.holidays import closed_days
 from bot.profile import PROFILE_DIR, LiveChat, ProfileError, load_profile
 from tests.conftest import PROJECT_ROOT
 
@@ -67,7 +68,34 @@ def test_a_naive_datetime_is_refused():
 def test_open_exactly_on_listed_days_between_opening_and_closing(moment):
     swedish = moment.astimezone(STOCKHOLM)
     expected = swedish.isoweekday() <= 5 and 8 <= swedish.hour < 16
+    expected = expected and swedish.date() not in closed_days(swedish.year)
     assert WEEKDAYS_8_TO_16.is_open(moment) is expected
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        (2026, 1, 6),  # trettondedag jul, a Tuesday
+        (2026, 4, 3),  # långfredagen
+        (2026, 4, 6),  # annandag påsk
+        (2026, 5, 1),  # första maj, a Friday
+        (2026, 5, 14),  # Kristi himmelsfärdsdag, a Thursday
+        (2026, 6, 19),  # midsommarafton, a Friday
+        (2026, 12, 24),  # julafton
+        (2026, 12, 31),  # nyårsafton
+        (2027, 3, 29),  # annandag påsk 2027 (Easter 28 March)
+        (2027, 6, 25),  # midsommarafton 2027
+    ],
+)
+def test_the_chat_is_closed_on_weekday_holidays_and_eves(day):
+    assert not WEEKDAYS_8_TO_16.is_open(local(*day, 10, 0))
+    staffed_anyway = WEEKDAYS_8_TO_16.copy(update={"closed_on_holidays": False})
+    assert staffed_anyway.is_open(local(*day, 10, 0))
+
+
+def test_ordinary_weekdays_next_to_holidays_stay_open():
+    for day in [(2026, 4, 2), (2026, 4, 7), (2026, 5, 15), (2026, 6, 18), (2026, 12, 23)]:
+        assert WEEKDAYS_8_TO_16.is_open(local(*day, 10, 0)), day
 
 
 @given(aware_moments, st.sampled_from([timezone.utc, timezone(timedelta(hours=-7)), STOCKHOLM]))
