@@ -38,6 +38,8 @@ async def test_sigusr1_logs_the_tasks_and_the_rasa_gate(caplog) -> None:
 
     app = {"rasa": FakeRasa()}
     await install(app)  # type: ignore[arg-type]
+    # Without the handler, SIGUSR1 would end the test run itself.
+    assert signal.getsignal(signal.SIGUSR1) not in (signal.SIG_DFL, None)
     event = asyncio.Event()
     task = asyncio.create_task(outer_wait(event, SECRET), name="stuck-two")
     try:
