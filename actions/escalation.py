@@ -94,7 +94,7 @@ class ActionRequestHuman(Action):
                 if route is Route.CHAT_CLOSED
                 else Response.HANDOFF_NOBODY_ONLINE
             ),
-            live_chat_hours=profile.live_chat.hours_text,
+            live_chat_hours=profile.live_chat.hours_said,
             callback_promise=profile.callback_promise,
             email=contact.email,
             phone=contact.phone,

@@ -111,6 +111,11 @@ class LiveChat(_Strict):
             raise ValueError(f"closes ({closes}) must be later than opens ({opens})")
         return closes
 
+    @property
+    def hours_said(self) -> str:
+        """The hours as the bot says them: a weekday holiday must not look like an open day."""
+        return f"{self.hours_text} utom röda dagar" if self.closed_on_holidays else self.hours_text
+
     def is_open(self, moment: datetime) -> bool:
         """Is the live chat staffed at this moment? `moment` must be timezone-aware."""
         if moment.tzinfo is None or moment.utcoffset() is None:

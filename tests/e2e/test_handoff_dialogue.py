@@ -39,7 +39,7 @@ def response_text(name: str, **values) -> str:
 def nobody_available() -> set[str]:
     """What the first reply may be: outside the chat's hours, or nobody online within them."""
     values = {
-        "live_chat_hours": MORA.live_chat.hours_text,
+        "live_chat_hours": MORA.live_chat.hours_said,
         "callback_promise": MORA.callback_promise,
         "phone": CONTACT.phone,
         "email": CONTACT.email,

@@ -93,6 +93,12 @@ def test_the_chat_is_closed_on_weekday_holidays_and_eves(day):
     assert staffed_anyway.is_open(local(*day, 10, 0))
 
 
+def test_the_hours_as_said_mention_the_holidays_only_when_closed_on_them():
+    assert WEEKDAYS_8_TO_16.hours_said == "vardagar 8–16 utom röda dagar"
+    staffed_anyway = WEEKDAYS_8_TO_16.copy(update={"closed_on_holidays": False})
+    assert staffed_anyway.hours_said == "vardagar 8–16"
+
+
 def test_ordinary_weekdays_next_to_holidays_stay_open():
     for day in [(2026, 4, 2), (2026, 4, 7), (2026, 5, 15), (2026, 6, 18), (2026, 12, 23)]:
         assert WEEKDAYS_8_TO_16.is_open(local(*day, 10, 0)), day
