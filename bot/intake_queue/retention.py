@@ -12,11 +12,12 @@ copy of its transcript is erased with the initiative.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, inspect, select, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 
 from bot.intake_queue import audit
 from bot.intake_queue.handoffs import HandoffStatus
@@ -131,27 +132,37 @@ def erase_case(engine: Engine, reference: str, actor: str, reason: str) -> None:
 
 
 def _count_events(connection: Connection, conversation_ids: list[str]) -> int:
-    if not conversation_ids or not _has_events_table(connection):
-        return 0
-    total = 0
-    for chunk in _chunks(conversation_ids):
-        total += connection.execute(
-            text("SELECT COUNT(*) FROM events WHERE sender_id IN :ids").bindparams(_IDS),
-            {"ids": chunk},
-        ).scalar_one()
-    return total
+    return _over_events(
+        connection,
+        conversation_ids,
+        "SELECT COUNT(*) FROM events WHERE sender_id IN :ids",
+        lambda result: result.scalar_one(),
+    )
 
 
 def _delete_events(connection: Connection, conversation_ids: list[str]) -> int:
+    return _over_events(
+        connection,
+        conversation_ids,
+        "DELETE FROM events WHERE sender_id IN :ids",
+        lambda result: result.rowcount,
+    )
+
+
+def _over_events(
+    connection: Connection,
+    conversation_ids: list[str],
+    statement: str,
+    tally: Callable[[CursorResult], int],
+) -> int:
+    """Run `statement` on these conversations' tracker events, 500 ids at a time (SQL's limits
+    on bound parameters), and sum what `tally` reads off each result. No events table: 0."""
     if not conversation_ids or not _has_events_table(connection):
         return 0
-    deleted = 0
-    for chunk in _chunks(conversation_ids):
-        deleted += connection.execute(
-            text("DELETE FROM events WHERE sender_id IN :ids").bindparams(_IDS),
-            {"ids": chunk},
-        ).rowcount
-    return deleted
+    query = text(statement).bindparams(_IDS)
+    return sum(
+        tally(connection.execute(query, {"ids": chunk})) for chunk in _chunks(conversation_ids)
+    )
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
