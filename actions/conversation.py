@@ -41,27 +41,18 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     return count
 
 
-def events_this_turn(tracker: Tracker) -> list[dict[str, Any]]:
-    """The events after the latest user message."""
-    events = list(tracker.events)
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "user":
-            return events[index + 1 :]
-    return events
-
-
 def loop_closed_this_turn(tracker: Tracker) -> str | None:
-    """The form a rule closed in reaction to the latest message (e.g. to hand over), if any."""
-    closed = any(
-        event.get("event") == "action" and event.get("name") == "action_deactivate_loop"
-        for event in events_this_turn(tracker)
-    )
-    if not closed:
-        return None
-    seen_user = False
+    """The form a rule closed (Rasa's action_deactivate_loop) in reaction to the latest message,
+    e.g. to hand over; None if no form was closed since that message."""
+    closed = False
+    before_the_message = False
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "active_loop":
+        kind = event.get("event")
+        if not before_the_message:
+            closed = closed or (kind == "action" and event.get("name") == "action_deactivate_loop")
+            before_the_message = kind == "user"
+        elif not closed:
+            return None
+        elif kind == "active_loop":
             return event.get("name")
     return None

@@ -48,7 +48,7 @@ def where_tasks_wait() -> list[str]:
 
 def log_tasks(app: web.Application) -> None:
     rasa = app.get("rasa")
-    log.warning("Rasa gate: %r", getattr(rasa, "_gate", None))
+    log.warning("Rasa gate: %s", rasa.gate_state() if rasa is not None else "not connected")
     for line in where_tasks_wait():
         log.warning("Task %s", line)
 

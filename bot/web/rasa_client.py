@@ -46,6 +46,10 @@ class RasaClient:
             else contextlib.nullcontext()
         )
 
+    def gate_state(self) -> str:
+        """How many more user messages Rasa may take now, and how many wait: for diagnostics."""
+        return repr(self._gate)
+
     async def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
