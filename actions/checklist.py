@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -18,8 +18,10 @@ from actions.conversation import (
     latest_text,
     serialise_answers,
 )
+from actions.form_exit import Exits, ReadsWordsFirst
 from bot.answers import parse_answer, parse_question_number
 from bot.assessment import Answer, Outcome, assess, next_unanswered
+from bot.form_input import Move, nlu_may_decide_yes_no
 from bot.intake.state import IntakeState
 from bot.names import Action as ActionName
 from bot.names import Form, Response, Slot
@@ -107,8 +109,19 @@ class ActionAskChecklistAnswer(Action):
         return [SlotSet(Slot.CHECKLIST_CURRENT, criterion.id)]
 
 
-class ValidateChecklistForm(FormValidationAction):
+class ValidateChecklistForm(ReadsWordsFirst):
     """Records each answer and keeps the form open until every criterion has one."""
+
+    exits = Exits(paused=Response.CHECKLIST_PAUSED, goodbye=Response.GOODBYE, hands_over=True)
+
+    def answer_digression(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, move: Move
+    ) -> bool:
+        """A question that NLU did not file as a digression is taken to be about this one."""
+        if move is Move.QUESTION and parse_answer(latest_text(tracker)) is not None:
+            return False  # "ja?" is an answer
+        explain_current(dispatcher, active_profile(), tracker)
+        return True
 
     def name(self) -> str:
         return ActionName.VALIDATE_CHECKLIST
@@ -132,11 +145,21 @@ class ValidateChecklistForm(FormValidationAction):
         return record_answer(active_profile(), tracker, dispatcher, slot_value)
 
 
+def explain_current(dispatcher: CollectingDispatcher, profile: Profile, tracker: Tracker) -> None:
+    criterion = current_criterion(profile, tracker)
+    if criterion is None:
+        dispatcher.utter_message(response=Response.CHECKLIST_NOTHING_TO_EXPLAIN)
+    else:
+        dispatcher.utter_message(
+            response=Response.CHECKLIST_EXPLAIN, explanation=criterion.explanation
+        )
+
+
 def record_answer(
     profile: Profile, tracker: Tracker, dispatcher: CollectingDispatcher, slot_value: Any
 ) -> dict[str, Any]:
     """Store ja / nej / vet inte for the current criterion; point at the next unanswered one."""
-    answer = _as_answer(slot_value)
+    answer = _as_answer(slot_value, latest_text(tracker))
     criterion = current_criterion(profile, tracker)
     if answer is None or criterion is None:
         misses = int(tracker.get_slot(Slot.CHECKLIST_MISSES) or 0) + 1
@@ -157,13 +180,18 @@ def record_answer(
     }
 
 
-def _as_answer(slot_value: Any) -> Answer | None:
+def _as_answer(slot_value: Any, text: str) -> Answer | None:
+    """ja / nej / vet inte from the words; NLU's reading ("ja" from `affirm`) only for a button
+    or a short reply that is not a name, so "Mohammed Ali" or a long story is asked again."""
     if not isinstance(slot_value, str):
         return None
     try:
-        return Answer(slot_value)
+        from_nlu = Answer(slot_value)
     except ValueError:
         return parse_answer(slot_value)
+    if text.strip().startswith("/") or text == slot_value:
+        return from_nlu
+    return parse_answer(text) or (from_nlu if nlu_may_decide_yes_no(text) else None)
 
 
 class ActionExplainCriterion(Action):
@@ -175,13 +203,7 @@ class ActionExplainCriterion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        criterion = current_criterion(active_profile(), tracker)
-        if criterion is None:
-            dispatcher.utter_message(response=Response.CHECKLIST_NOTHING_TO_EXPLAIN)
-        else:
-            dispatcher.utter_message(
-                response=Response.CHECKLIST_EXPLAIN, explanation=criterion.explanation
-            )
+        explain_current(dispatcher, active_profile(), tracker)
         return []
 
 

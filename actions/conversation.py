@@ -41,18 +41,13 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     return count
 
 
-def loop_closed_this_turn(tracker: Tracker) -> str | None:
-    """The form a rule closed (Rasa's action_deactivate_loop) in reaction to the latest message,
-    e.g. to hand over; None if no form was closed since that message."""
-    closed = False
-    before_the_message = False
+def previous_user_text(tracker: Tracker) -> str | None:
+    """The user's message before the latest one, if any (to notice a message sent twice)."""
+    seen_latest = False
     for event in reversed(tracker.events):
-        kind = event.get("event")
-        if not before_the_message:
-            closed = closed or (kind == "action" and event.get("name") == "action_deactivate_loop")
-            before_the_message = kind == "user"
-        elif not closed:
-            return None
-        elif kind == "active_loop":
-            return event.get("name")
+        if event.get("event") != "user":
+            continue
+        if seen_latest:
+            return event.get("text") or ""
+        seen_latest = True
     return None

@@ -11,13 +11,12 @@ from rasa_sdk.events import (
     ConversationPaused,
     EventType,
     FollowupAction,
-    SlotSet,
     UserUtteranceReverted,
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import consecutive_fallbacks, latest_text, loop_closed_this_turn
+from actions.conversation import consecutive_fallbacks
 from actions.handoff import (
     Route,
     callback_complete,
@@ -26,10 +25,8 @@ from actions.handoff import (
     utter_failed,
     work_in_progress,
 )
-from actions.intake import looks_like_question
-from bot.handoff_words import plainly_asks_for_a_person
 from bot.names import Action as ActionName
-from bot.names import Form, Intent, Response, Slot
+from bot.names import Form, Intent, Response
 from bot.profile import active_profile
 
 logger = logging.getLogger(__name__)
@@ -45,9 +42,9 @@ class ActionRequestHuman(Action):
     and callback_form asks for what the caseworker needs. Paused checklist and intake answers
     are kept either way.
 
-    Mid-intake, NLU may read a name or a description ("Eva Lunds konsult") as a request for a
-    person. Unless the user pressed the button, asked, or said so plainly, the message is taken
-    as the answer to the open intake question and the form carries on.
+    Inside a form this runs only when the words asked for a person (actions/form_exit.py), so
+    NLU's reading of an answer never gets here. It may run as a follow-up to any intent, so the
+    turns that end here end with an explicit listen rather than a policy's guess.
     """
 
     def name(self) -> str:
@@ -56,12 +53,6 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if misread_intake_answer(tracker):
-            return [
-                SlotSet(Slot.REQUESTED_SLOT, Slot.INTAKE_ANSWER),
-                SlotSet(Slot.INTAKE_ANSWER, latest_text(tracker)),
-                FollowupAction(Form.INTAKE),
-            ]
         profile = active_profile()
         snap = snapshot(tracker)
         try:
@@ -70,7 +61,7 @@ class ActionRequestHuman(Action):
             logger.error("Handing over to a caseworker failed: %s", type(error).__name__)
             logger.debug("Handoff error detail", exc_info=True)
             utter_failed(dispatcher, profile)
-            return []
+            return [FollowupAction(ActionName.LISTEN)]
         if route is Route.LIVE:
             dispatcher.utter_message(response=Response.HANDOFF_LIVE_WAITING)
             # End the turn as Rasa would (action_listen) before pausing: otherwise the turn ends on
@@ -83,7 +74,7 @@ class ActionRequestHuman(Action):
             )
             if work_in_progress(tracker):
                 dispatcher.utter_message(response=Response.HUMAN_CONTACT_PAUSED)
-            return []
+            return [FollowupAction(ActionName.LISTEN)]
         if callback_complete(tracker):
             # A request that could not be stored a moment ago: send it now, without retyping.
             return [FollowupAction(ActionName.SUBMIT_CALLBACK)]
@@ -101,16 +92,6 @@ class ActionRequestHuman(Action):
             opening_hours=contact.opening_hours,
         )
         return [FollowupAction(Form.CALLBACK)]
-
-
-def misread_intake_answer(tracker: Tracker) -> bool:
-    """The intake was just left for a person on NLU's reading alone, not on the user's words."""
-    text = latest_text(tracker)
-    return (
-        loop_closed_this_turn(tracker) == Form.INTAKE
-        and not plainly_asks_for_a_person(text)
-        and not looks_like_question(text)
-    )
 
 
 class ActionFallback(Action):

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -23,8 +23,11 @@ from sqlalchemy.engine import Engine
 
 from actions.checklist import intake_in_progress, start_or_resume_checklist
 from actions.conversation import checklist_answers, latest_intent, latest_text, serialise_answers
+from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
+from actions.knowledge import profile_facts
 from actions.queue_access import intake_queue
 from bot.assessment import next_unanswered
+from bot.form_input import Move
 from bot.intake.parsing import Reply, parse
 from bot.intake.state import IntakeState
 from bot.intake.steps import Kind as StepKind
@@ -187,8 +190,24 @@ def parse_contact(text: str) -> str:
     return str(parse(step, Reply(text)))
 
 
-class ValidateCallbackForm(FormValidationAction):
+class ValidateCallbackForm(ReadsWordsFirst):
     """Name, how to reach the user and their question, one at a time; each checked as typed."""
+
+    exits = Exits(
+        paused=Response.CALLBACK_CANCELLED, goodbye=Response.CALLBACK_CANCELLED, hands_over=False
+    )
+
+    def answer_digression(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, move: Move
+    ) -> bool:
+        """At "your question" a question is the answer; elsewhere it is answered, then re-asked."""
+        if slot == Slot.CALLBACK_QUESTION and move is not Move.EXPLAIN:
+            return False
+        if move is Move.EXPLAIN or not answer_common_question(
+            dispatcher, tracker, profile_facts(active_profile())
+        ):
+            dispatcher.utter_message(response=Response.CALLBACK_WHY)
+        return True
 
     def name(self) -> str:
         return ActionName.VALIDATE_CALLBACK

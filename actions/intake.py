@@ -12,16 +12,18 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.checklist import start_or_resume_checklist
-from actions.conversation import checklist_answers, latest_intent, latest_text
+from actions.conversation import checklist_answers, latest_intent
+from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
 from actions.knowledge import profile_facts
 from actions.queue_access import intake_queue
 from bot.assessment import Outcome, assess
+from bot.form_input import Move
 from bot.intake.choices import (
     DECLARATION_STATUSES,
     DELIVERY_METHODS,
@@ -35,18 +37,15 @@ from bot.intake.state import IntakeState
 from bot.intake.steps import FIELDS, SECTION_ORDER, Kind, Section, Step, next_step
 from bot.intake_queue.transcripts import from_events
 from bot.names import Action as ActionName
-from bot.names import Form, Intent, Response, Slot
+from bot.names import Form, Response, Slot
 from bot.profile import Profile, active_profile
 from bot.record import build_record, document_entry, missing_for_submission
-from bot.text import fold_diacritics
 
 logger = logging.getLogger(__name__)
 
 MISSES_BEFORE_OFFERING_HUMAN = 2
-_QUESTION_WORDS = ("vad", "hur", "vilka", "vilken", "vilket", "varfor", "nar", "vem", "maste")
 _NOT_GIVEN = "–"
 SKIP_BUTTON = {"title": "Hoppa över", "payload": "/unsure"}
-MAX_GOODBYE_WORDS = 4
 
 
 def intake_state(tracker: Tracker) -> IntakeState | None:
@@ -55,37 +54,6 @@ def intake_state(tracker: Tracker) -> IntakeState | None:
 
 def question_key(step: Step) -> str:
     return f"doc_{step.id.split(':')[2]}" if step.document_id else step.id
-
-
-def looks_like_question(text: str) -> bool:
-    folded = fold_diacritics(text).strip()
-    return folded.endswith("?") or folded.split(" ", 1)[0] in _QUESTION_WORDS
-
-
-def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, step: Step) -> bool:
-    """Answer a question or button press that is not a reply to `step`; True if it was one."""
-    intent, text = latest_intent(tracker), latest_text(tracker)
-    if (
-        intent == Intent.GOODBYE
-        and len(text.split()) <= MAX_GOODBYE_WORDS
-        and not Reply(text, intent).wants_to_skip()
-    ):
-        # The form stays open, so "fortsätt" (or any answer) picks up where the user left.
-        dispatcher.utter_message(response=Response.INTAKE_GOODBYE)
-        return True
-    pressed = text.strip().startswith("/")
-    if not (pressed or looks_like_question(text)):
-        return False
-    profile = active_profile()
-    if intent in Intent.KNOWLEDGE:
-        dispatcher.utter_message(response=Response.answer(intent), **profile_facts(profile))
-    elif intent == Intent.EXPLAIN:
-        explain_step(dispatcher, profile, step)
-    elif intent == Intent.BOT_CHALLENGE:
-        dispatcher.utter_message(response=Response.IAMABOT)
-    else:
-        return False
-    return True
 
 
 def explain_step(dispatcher: CollectingDispatcher, profile: Profile, step: Step) -> None:
@@ -220,8 +188,10 @@ def summary_values(profile: Profile, state: IntakeState) -> dict[str, str]:
     }
 
 
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(ReadsWordsFirst):
     """Reads each reply with bot/intake and keeps the form open until every step is done."""
+
+    exits = Exits(paused=Response.INTAKE_PAUSED, goodbye=Response.INTAKE_GOODBYE, hands_over=True)
 
     def name(self) -> str:
         return ActionName.VALIDATE_INTAKE
@@ -238,6 +208,21 @@ class ValidateIntakeForm(FormValidationAction):
             return []
         return [Slot.INTAKE_ANSWER]
 
+    def answer_digression(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, move: Move
+    ) -> bool:
+        """A question about IOP gets its answer; any other question, help with this step."""
+        profile = active_profile()
+        if move is not Move.EXPLAIN and answer_common_question(
+            dispatcher, tracker, profile_facts(profile)
+        ):
+            return True
+        state = intake_state(tracker)
+        step = next_step(profile, state) if state else None
+        if step is not None:
+            explain_step(dispatcher, profile, step)
+        return True
+
     def validate_intake_answer(
         self,
         slot_value: Any,
@@ -249,8 +234,6 @@ class ValidateIntakeForm(FormValidationAction):
         state = intake_state(tracker)
         step = next_step(profile, state) if state else None
         if state is None or step is None:
-            return {Slot.INTAKE_ANSWER: None}
-        if answer_digression(dispatcher, tracker, step):
             return {Slot.INTAKE_ANSWER: None}
         reply = Reply(str(slot_value or ""), latest_intent(tracker))
         outcome = apply_reply(profile, state, step, reply)

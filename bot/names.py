@@ -78,6 +78,9 @@ class Slot:
     CALLBACK_NAME = "callback_name"
     CALLBACK_CONTACT = "callback_contact"  # a normalised e-mail address or E.164 phone number
     CALLBACK_QUESTION = "callback_question"
+    # A short answer with a command word in it ("Sluta Svälta"), kept while the bot asks once
+    # whether the user meant to pause (bot/form_input.py).
+    PENDING_ANSWER = "pending_answer"
 
 
 class Form:
@@ -87,6 +90,7 @@ class Form:
 
 
 class Action:
+    LISTEN = "action_listen"  # Rasa's own: end the turn and wait for the user
     SESSION_START = "action_session_start"
     START_CHECKLIST = "action_start_checklist"
     ASK_CHECKLIST_ANSWER = "action_ask_checklist_answer"
@@ -148,6 +152,16 @@ class Response:
     CALLBACK_ALREADY_SENT = "utter_callback_already_sent"
     DEFAULT = "utter_default"
     DEFAULT_OFFER_HUMAN = "utter_default_offer_human"
+    OUT_OF_SCOPE = "utter_out_of_scope"
+    GOODBYE = "utter_goodbye"
+    CHECKLIST_PAUSED = "utter_checklist_paused"
+    INTAKE_PAUSED = "utter_intake_paused"
+    CALLBACK_CANCELLED = "utter_callback_cancelled"
+    CALLBACK_WHY = "utter_callback_why"
+    CALLBACK_ALREADY_ASKING = "utter_callback_already_asking"
+    # "Vill du pausa, eller är ”…” ditt svar?" (bot/form_input.py)
+    CHECK_PAUSE = "utter_check_pause"
+    CHECK_HUMAN = "utter_check_human"
     IAMABOT = "utter_iamabot"
     VERDICT_OFFER_INTAKE = "utter_verdict_offer_intake"
     INTAKE_INTRO = "utter_intake_intro"

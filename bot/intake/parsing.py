@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answers import parse_answer
 from bot.assessment import Answer
+from bot.form_input import nlu_may_decide_yes_no
 from bot.intake.choices import DELIVERY_METHODS, DOCUMENT_STATUSES, LEGAL_FORMS, match_choice
 from bot.intake.steps import Kind, Step
 from bot.text import fold_diacritics
@@ -80,14 +81,18 @@ class Reply:
         return fold_diacritics(self.clean).strip(" .!")
 
     def yes_no(self) -> bool | None:
-        """True for yes, False for no, None when the reply is neither."""
+        """True for yes, False for no, None when the reply is neither.
+
+        The words decide first; NLU's affirm/deny counts only for a button or a short reply that
+        is not a name (a misread "Mohammed Ali" must never sign the declaration).
+        """
         if any(p in self.folded for p in _NO_PHRASES):
             return False
-        if self.intent == "affirm" or any(p in self.folded for p in _YES_PHRASES):
+        if any(p in self.folded for p in _YES_PHRASES):
             return True
-        if self.intent == "deny":
-            return False
         answer = parse_answer(self.clean)
+        if answer is None and nlu_may_decide_yes_no(self.text):
+            answer = {"affirm": Answer.YES, "deny": Answer.NO}.get(self.intent or "")
         if answer is Answer.YES:
             return True
         if answer is Answer.NO:

@@ -143,7 +143,11 @@ def test_unreadable_answer_asks_again_then_offers_a_person():
 
 def test_last_answer_ends_the_form():
     answers = {i: "ja" for i in IDS[:-1]}
-    tracker = make_tracker(slots={Slot.CHECKLIST_CURRENT: IDS[-1], Slot.CHECKLIST_ANSWERS: answers})
+    tracker = make_tracker(
+        slots={Slot.CHECKLIST_CURRENT: IDS[-1], Slot.CHECKLIST_ANSWERS: answers},
+        text="osäker",
+        intent=Intent.UNSURE,
+    )
     _, result = validate(tracker, "vet_inte")
     assert result[Slot.CHECKLIST_CURRENT] is None
     assert result[Slot.CHECKLIST_ANSWERS][IDS[-1]] == "vet_inte"

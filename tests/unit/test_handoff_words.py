@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from actions.intake import looks_like_question
+from bot.form_input import MAX_WORDS_TO_CHECK, Move, looks_like_question, read_message
 from bot.handoff_words import plainly_asks_for_a_person
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.test_intake_conversations import CONTACT, INITIATIVE, ORGANISATION
@@ -22,6 +22,13 @@ def test_every_trained_request_for_a_person_is_plain_or_a_question() -> None:
     assert len(examples) > 50
     unclear = [e for e in examples if not (plainly_asks_for_a_person(e) or looks_like_question(e))]
     assert unclear == []
+
+
+def test_inside_a_form_every_short_trained_request_hands_over_or_is_checked_once() -> None:
+    short = [e for e in request_human_examples() if len(e.split()) <= MAX_WORDS_TO_CHECK]
+    moves = {e: read_message(e) for e in short}
+    assert [e for e, move in moves.items() if move is Move.ANSWER] == []
+    assert sum(move is Move.HUMAN for move in moves.values()) >= 30
 
 
 @pytest.mark.parametrize(

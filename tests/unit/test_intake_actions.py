@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import queue_access
@@ -13,9 +14,11 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.names import Form, Response, Slot
 from bot.profile import load_profile
 from tests.intake_fixtures import complete_state
-from tests.unit.tracker_factory import make_tracker, responses
+from tests.conftest import PROJECT_ROOT
+from tests.unit.tracker_factory import form_tracker, make_tracker, responses
 
 MORA = load_profile("mora")
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 ALL_YES = {c.id: Answer.YES.value for c in MORA.criteria}
 
 
@@ -72,10 +75,21 @@ def test_validation_explains_a_bad_value_and_offers_a_person_after_two():
     assert said == ["utter_intake_invalid_orgnr_format", Response.DEFAULT_OFFER_HUMAN]
 
 
-def test_a_question_mid_intake_is_answered_not_stored():
-    said, _, result = _validate(IntakeState(), "vad är IOP?", intent="ask_what_is_iop")
-    assert said == [Response.answer("ask_what_is_iop")]
-    assert Slot.INTAKE not in result
+async def test_a_question_mid_intake_is_answered_not_stored():
+    tracker = form_tracker(
+        Form.INTAKE,
+        Slot.INTAKE_ANSWER,
+        "vad är IOP?",
+        "ask_what_is_iop",
+        slots={Slot.INTAKE: IntakeState().to_slot()},
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ValidateIntakeForm().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == [Response.answer("ask_what_is_iop")]
+    assert [e["name"] for e in events if e["event"] == "slot"] == [
+        Slot.INTAKE_ANSWER,
+        Slot.PENDING_ANSWER,
+    ]
 
 
 async def test_submit_stores_once_even_when_the_tracker_lost_the_reference(queue):

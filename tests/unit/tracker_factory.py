@@ -41,3 +41,40 @@ def make_tracker(
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [message["response"] for message in dispatcher.messages]
+
+
+def form_tracker(
+    form: str,
+    slot: str,
+    text: str,
+    intent: str,
+    slots: dict[str, Any] | None = None,
+    previous_text: str | None = None,
+    confidence: float = 0.99,
+) -> Tracker:
+    """The tracker Rasa's FormAction sends its validation action after a user message: the
+    form active, the requested slot set, and the slot filled from the text as the last event."""
+    earlier = [user_event(previous_text, Intent.INFORM)] if previous_text is not None else []
+    latest = user_event(text, intent)
+    latest["parse_data"]["intent"]["confidence"] = confidence
+    return Tracker(
+        sender_id="form-conversation",
+        slots={Slot.CHECKLIST_MISSES: 0, **(slots or {}), Slot.REQUESTED_SLOT: slot, slot: text},
+        latest_message=latest["parse_data"] | {"text": text},
+        events=[
+            *earlier,
+            {"event": "action", "name": "action_listen"},
+            latest,
+            {"event": "slot", "name": Slot.REQUESTED_SLOT, "value": slot},
+            {"event": "action", "name": form},
+            {"event": "slot", "name": slot, "value": text},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": form},
+        latest_action_name=form,
+    )
+
+
+def events_named(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [event for event in events if event.get("event") == kind]

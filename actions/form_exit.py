@@ -1,0 +1,142 @@
+"""Every form reads a message's words before its answer slot is validated (bot/form_input.py).
+
+The forms' answer slots take any text (domain.yml maps them `from_text` without `not_intent`), so
+NLU's intent can never pull a message out of a form: no rule fires while a form runs. Leaving is
+decided here, from the words alone, and done with `ActiveLoop(None)` plus a follow-up action,
+which Rasa's FormAction honours from a validation action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import latest_intent, latest_text, previous_user_text
+from bot.form_input import Move, normalise, quoted, read_message
+from bot.names import Action as ActionName
+from bot.names import Intent, Response, Slot
+
+# Buttons that ask something while a form waits: answered, then the question is asked again.
+DIGRESSION_INTENTS = frozenset((*Intent.KNOWLEDGE, Intent.EXPLAIN, Intent.BOT_CHALLENGE))
+
+
+@dataclass(frozen=True)
+class Exits:
+    """What leaving sounds like for one form."""
+
+    paused: str  # the response when the user pauses (pausa, avbryt, …)
+    goodbye: str  # the response when the user says goodbye
+    hands_over: bool  # "jag vill prata med en människa": hand over, or say it is under way
+
+
+def leave(answer_slot: str, then: str) -> list[EventType]:
+    """Close the form now and run `then` next (Rasa's FormAction accepts this from validation)."""
+    return [
+        SlotSet(answer_slot, None),
+        SlotSet(Slot.PENDING_ANSWER, None),
+        ActiveLoop(None),
+        SlotSet(Slot.REQUESTED_SLOT, None),
+        FollowupAction(then),
+    ]
+
+
+def ask_again(answer_slot: str, pending: str | None = None) -> list[EventType]:
+    """Keep the form open; it asks its question again."""
+    return [SlotSet(answer_slot, None), SlotSet(Slot.PENDING_ANSWER, pending)]
+
+
+def message_this_turn(tracker: Tracker) -> str | None:
+    """The slot waiting for an answer, when the latest message filled it (not at activation)."""
+    requested = tracker.get_slot(Slot.REQUESTED_SLOT)
+    candidates = tracker.slots_to_validate()
+    if requested and candidates.get(requested) not in (None, ""):
+        return str(requested)
+    return None
+
+
+class ReadsWordsFirst(FormValidationAction):
+    """A form validation that leaves, asks once or answers a question before validating."""
+
+    exits: ClassVar[Exits]
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slot = message_this_turn(tracker)
+        if slot is None:
+            return await super().run(dispatcher, tracker, domain)
+        text = latest_text(tracker)
+        previous = previous_user_text(tracker)
+        move = read_message(
+            text, repeated=previous is not None and normalise(previous) == normalise(text)
+        )
+        if move is Move.CONFIRMED:
+            pending = tracker.get_slot(Slot.PENDING_ANSWER)
+            if not pending:
+                return ask_again(slot)
+            return await self._as_answer(slot, pending, dispatcher, tracker, domain)
+        if move in (Move.PAUSE, Move.GOODBYE):
+            dispatcher.utter_message(
+                response=self.exits.paused if move is Move.PAUSE else self.exits.goodbye
+            )
+            return leave(slot, ActionName.LISTEN)
+        if move is Move.HUMAN:
+            if self.exits.hands_over:
+                return leave(slot, ActionName.REQUEST_HUMAN)
+            dispatcher.utter_message(response=Response.CALLBACK_ALREADY_ASKING)
+            return ask_again(slot)
+        if move in (Move.CHECK_PAUSE, Move.CHECK_HUMAN):
+            dispatcher.utter_message(
+                response=Response.CHECK_PAUSE if move is Move.CHECK_PAUSE else Response.CHECK_HUMAN,
+                answer=quoted(text),
+            )
+            return ask_again(slot, pending=text)
+        digression = move in (Move.QUESTION, Move.EXPLAIN) or (
+            move is Move.BUTTON and latest_intent(tracker) in DIGRESSION_INTENTS
+        )
+        if digression and self.answer_digression(dispatcher, tracker, slot, move):
+            return ask_again(slot)
+        return await self._as_answer(slot, text, dispatcher, tracker, domain)
+
+    async def _as_answer(
+        self,
+        slot: str,
+        value: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """Validate `value` as the answer, as the form would have without this class."""
+        # The SDK validates the slot events at the end of the tracker (slots_to_validate).
+        tracker.slots[slot] = value
+        tracker.events.append({"event": "slot", "name": slot, "value": value})
+        events = await super().run(dispatcher, tracker, domain)
+        return [*events, SlotSet(Slot.PENDING_ANSWER, None)]
+
+    def answer_digression(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, move: Move
+    ) -> bool:
+        """Answer a question asked instead of an answer; False when it is the answer itself."""
+        return False
+
+
+def answer_common_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, Any]
+) -> bool:
+    """A question about IOP, or "är du en robot?", answered; False for any other question."""
+    intent = latest_intent(tracker)
+    if intent in Intent.KNOWLEDGE:
+        dispatcher.utter_message(response=Response.answer(intent), **facts)
+        return True
+    if intent == Intent.BOT_CHALLENGE:
+        dispatcher.utter_message(response=Response.IAMABOT)
+        return True
+    if intent == Intent.OUT_OF_SCOPE:
+        dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
+        return True
+    return False
