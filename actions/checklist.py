@@ -19,9 +19,9 @@ from actions.conversation import (
     serialise_answers,
 )
 from actions.form_exit import Exits, ReadsWordsFirst
-from bot.answers import parse_answer, parse_question_number
+from bot.answers import is_whole_answer, parse_answer, parse_question_number
 from bot.assessment import Answer, Outcome, assess, next_unanswered
-from bot.form_input import Move, nlu_may_decide_yes_no
+from bot.form_input import Move, looks_like_a_name, nlu_may_decide_yes_no
 from bot.intake.state import IntakeState
 from bot.names import Action as ActionName
 from bot.names import Form, Response, Slot
@@ -159,7 +159,8 @@ def record_answer(
     profile: Profile, tracker: Tracker, dispatcher: CollectingDispatcher, slot_value: Any
 ) -> dict[str, Any]:
     """Store ja / nej / vet inte for the current criterion; point at the next unanswered one."""
-    answer = _as_answer(slot_value, latest_text(tracker))
+    text = latest_text(tracker)
+    answer = _reads_as_answer(slot_value, slot_value if text.startswith("/") else text)
     criterion = current_criterion(profile, tracker)
     if answer is None or criterion is None:
         misses = int(tracker.get_slot(Slot.CHECKLIST_MISSES) or 0) + 1
@@ -192,6 +193,13 @@ def _as_answer(slot_value: Any, text: str) -> Answer | None:
     if text.strip().startswith("/") or text == slot_value:
         return from_nlu
     return parse_answer(text) or (from_nlu if nlu_may_decide_yes_no(text) else None)
+
+
+def _reads_as_answer(slot_value: Any, text: str) -> Answer | None:
+    """A name ("Glöm Inte Oss", "Mohammed Ali") is never a yes or a no, whatever its words."""
+    if looks_like_a_name(text) and not is_whole_answer(text):
+        return None
+    return _as_answer(slot_value, text)
 
 
 class ActionExplainCriterion(Action):

@@ -86,6 +86,12 @@ def parse_answer(text: str) -> Answer | None:
     return None
 
 
+def is_whole_answer(text: str) -> bool:
+    """The whole reply is one yes / no / don't-know phrase ("Nej tack", not "Glöm Inte Oss")."""
+    words = " ".join(re.sub(r"[^\w\s]", " ", fold_diacritics(text)).split())
+    return words in _YES or words in _NO or words in _UNSURE
+
+
 def parse_question_number(text: str) -> int | None:
     """The question a user wants to go back to: 'ändra fråga 3', 'den tredje frågan'."""
     folded = fold_diacritics(text)

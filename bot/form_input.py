@@ -83,6 +83,11 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold_diacritics(text)).split())
 
 
+def tokens(text: str) -> list[str]:
+    """Folded words split on spaces only, so an address such as sluta.nu@x.se stays one word."""
+    return [word.strip("!\"#%&'()*+,-./:;<=>?[]_{}”“«»…") for word in fold_diacritics(text).split()]
+
+
 @cache
 def commands() -> Commands:
     data = yaml.safe_load(COMMANDS_FILE.read_text(encoding="utf-8"))
@@ -147,7 +152,7 @@ def read_message(text: str, *, repeated: bool = False) -> Move:
     command = command_in(stripped)
     if command is not None:
         return command
-    words = normalise(stripped).split()
+    words = tokens(stripped)
     if looks_like_question(stripped):
         if plainly_asks_for_a_person(stripped):
             return Move.HUMAN

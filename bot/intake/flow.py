@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from bot.form_input import looks_like_a_name
 from bot.intake.parsing import SKIP, Reply, parse
 from bot.intake.state import IntakeState, utc_now
 from bot.intake.steps import (
@@ -142,7 +143,7 @@ def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None
         }
     elif step.kind is Kind.SUMMARY:
         return
-    elif step.id == "signatory_name" and value is not None and Reply(value).yes_no() is True:
+    elif step.id == "signatory_name" and _means_it_is_me(value):
         # "Ja, det är jag": the contact person signs, in the role they already gave.
         state.values["signatory_name"] = state.values.get("contact_name")
         if state.values.get("contact_role"):
@@ -150,6 +151,11 @@ def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None
             state.mark_answered("signatory_role")
     else:
         state.values[step.id] = value
+
+
+def _means_it_is_me(value: Any) -> bool:
+    """ "Ja, det är jag" to "who signs?"; a name such as "Ja Young Kim" is a name."""
+    return isinstance(value, str) and not looks_like_a_name(value) and Reply(value).yes_no() is True
 
 
 def _declaration(profile: Profile, state: IntakeState, signed: bool) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from bot.intake.state import IntakeState
 from bot.intake_queue.repository import IntakeQueue
 from bot.names import Form, Response, Slot
 from bot.profile import load_profile
-from tests.intake_fixtures import complete_state
 from tests.conftest import PROJECT_ROOT
+from tests.intake_fixtures import complete_state
 from tests.unit.tracker_factory import form_tracker, make_tracker, responses
 
 MORA = load_profile("mora")
