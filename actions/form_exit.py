@@ -8,6 +8,7 @@ which Rasa's FormAction honours from a validation action.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -63,6 +64,10 @@ class ReadsWordsFirst(FormValidationAction):
     """A form validation that leaves, asks once or answers a question before validating."""
 
     exits: ClassVar[Exits]
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the SDK's action registry skips this base class."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

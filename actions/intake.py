@@ -101,6 +101,23 @@ class ActionStartIntake(Action):
         return [SlotSet(Slot.INTAKE, state.to_slot()), FollowupAction(Form.INTAKE)]
 
 
+class ActionInformOutsideForm(Action):
+    """Details typed when no question is open: a paused intake is offered again, not lost."""
+
+    def name(self) -> str:
+        return ActionName.INFORM_OUTSIDE_FORM
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        state = intake_state(tracker)
+        if state is not None and not state.submitted:
+            dispatcher.utter_message(response=Response.INTAKE_PAUSED_REMINDER)
+        else:
+            dispatcher.utter_message(response=Response.INFORM_OUTSIDE_CHECKLIST)
+        return []
+
+
 class ActionAskIntakeAnswer(Action):
     """Asks the next intake question, with a heading when a new part begins."""
 

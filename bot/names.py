@@ -104,6 +104,7 @@ class Action:
     FALLBACK = "action_fallback"
     START_INTAKE = "action_start_intake"
     ASK_INTAKE_ANSWER = "action_ask_intake_answer"
+    INFORM_OUTSIDE_FORM = "action_inform_outside_form"
     VALIDATE_INTAKE = "validate_intake_form"
     SUBMIT_INTAKE = "action_submit_intake"
     VALIDATE_CALLBACK = "validate_callback_form"
@@ -184,6 +185,8 @@ class Response:
     INTAKE_SUBMIT_FAILED = "utter_intake_submit_failed"
     INTAKE_INCOMPLETE = "utter_intake_incomplete"
     INTAKE_GOODBYE = "utter_intake_goodbye"
+    INTAKE_PAUSED_REMINDER = "utter_intake_paused_reminder"
+    INFORM_OUTSIDE_CHECKLIST = "utter_inform_outside_checklist"
 
     # One question per intake field or document detail: utter_intake_q_<key>.
     INTAKE_QUESTION_KEYS = (

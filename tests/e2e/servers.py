@@ -20,7 +20,8 @@ import yaml
 from tests.conftest import PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
-MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
+# scripts/robustness.py points the end-to-end tests at other models trained from the same data.
+MODEL = Path(os.environ.get("IOP_TEST_MODEL") or PROJECT_ROOT / "models" / "iop-lotsen.tar.gz")
 
 
 def free_port() -> int:
