@@ -13,6 +13,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 HELDOUT_NO_DIACRITICS = PROJECT_ROOT / "tests" / "nlu" / "heldout_no_diacritics.yml"
+# Written by someone who never saw data/nlu or tests/nlu (issue 11): how well the NLU generalises.
+HELDOUT_INDEPENDENT = PROJECT_ROOT / "tests" / "nlu" / "heldout_independent.yml"
+DIACRITICS = set("åäöÅÄÖ")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class IntentScores:
     accuracy: float
     count: int
     errors: tuple[tuple[str, str, str], ...]  # (text, expected, predicted)
+    precision: dict[str, float]  # per intent: of the messages given this intent, how many had it
 
 
 def load_examples(path: Path) -> list[Example]:
@@ -37,11 +41,13 @@ def load_examples(path: Path) -> list[Example]:
 
 
 def score(examples: list[Example], predicted: list[str]) -> IntentScores:
-    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.metrics import accuracy_score, f1_score, precision_score
 
     expected = [e.intent for e in examples]
     labels = sorted(set(expected))
+    per_intent = precision_score(expected, predicted, labels=labels, average=None, zero_division=0)
     return IntentScores(
+        precision=dict(zip(labels, (float(p) for p in per_intent), strict=True)),
         macro_f1=float(f1_score(expected, predicted, labels=labels, average="macro")),
         accuracy=float(accuracy_score(expected, predicted)),
         count=len(examples),
@@ -74,14 +80,23 @@ async def _predict(model_path: Path, texts: list[str]) -> list[str]:
 
 
 def evaluate(model_path: Path) -> dict[str, IntentScores]:
-    """Scores on the whole held-out set and on its no-diacritics subset."""
+    """Scores on the first held-out set and its no-diacritics subset, and on the independent set
+    and its messages without å/ä/ö."""
     with_diacritics = load_examples(HELDOUT)
     without = load_examples(HELDOUT_NO_DIACRITICS)
-    everything = with_diacritics + without
+    independent = load_examples(HELDOUT_INDEPENDENT)
+    everything = with_diacritics + without + independent
     predicted = asyncio.run(_predict(model_path, [e.text for e in everything]))
+    first = len(with_diacritics) + len(without)
+    first_predicted, independent_predicted = predicted[:first], predicted[first:]
+    plain = [i for i, e in enumerate(independent) if not DIACRITICS & set(e.text)]
     return {
-        "heldout": score(everything, predicted),
-        "no_diacritics": score(without, predicted[len(with_diacritics) :]),
+        "heldout": score(with_diacritics + without, first_predicted),
+        "no_diacritics": score(without, first_predicted[len(with_diacritics) :]),
+        "independent": score(independent, independent_predicted),
+        "independent_no_diacritics": score(
+            [independent[i] for i in plain], [independent_predicted[i] for i in plain]
+        ),
     }
 
 

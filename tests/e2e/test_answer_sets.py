@@ -8,8 +8,11 @@ answered with the "Det är mitt svar" button, or a question-like name sent a sec
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -70,21 +73,34 @@ class Conversation:
         return self.answer("Jag intygar")
 
 
-def run_set(stack, answers: AnswerSet) -> tuple[AnswerSet, list[str], str]:
+def run_set(stack, answers: AnswerSet) -> str | None:
+    """None when the set reached the summary with its answers shown, else what went wrong."""
     conversation = Conversation(stack, answers)
-    summary = conversation.reach_summary()
-    return answers, summary, conversation.transcript()
+    try:
+        summary = conversation.reach_summary()
+        shown = "\n".join(summary)
+        assert summary[-1] == say("utter_intake_q_summary"), conversation.transcript()
+        assert f"Organisation: {answers.org_name}, " in shown, shown
+        assert f"Kontaktperson: {answers.replies[5]}" in shown, shown
+    except AssertionError as error:
+        return f"{answers}: {error}"
+    return None
 
 
 @pytest.mark.slow
 def test_forty_realistic_answer_sets_each_reach_the_summary(stack):
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(lambda answers: run_set(stack, answers), SETS))
-    reached = 0
-    for answers, summary, transcript in results:
-        shown = "\n".join(summary)
-        assert summary[-1] == say("utter_intake_q_summary"), f"{answers}\n{transcript}"
-        assert f"Organisation: {answers.org_name}, " in shown, f"{answers}\n{shown}"
-        assert answers.replies[5] in shown, f"{answers}: contact name missing\n{shown}"
-        reached += 1
-    assert reached == len(SETS) == 40
+        problems = list(pool.map(lambda answers: run_set(stack, answers), SETS))
+    failures = [problem for problem in problems if problem is not None]
+    report = os.environ.get("IOP_ANSWER_SETS_REPORT")  # scripts/robustness.py reads it
+    if report:
+        Path(report).write_text(
+            json.dumps(
+                {"total": len(SETS), "reached": len(SETS) - len(failures), "failures": failures},
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+    assert len(SETS) == 40
+    assert failures == []

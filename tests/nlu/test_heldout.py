@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.names import Intent, names_in
-from scripts.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, evaluate, load_examples
+from scripts.nlu_eval import (
+    HELDOUT,
+    HELDOUT_INDEPENDENT,
+    HELDOUT_NO_DIACRITICS,
+    evaluate,
+    load_examples,
+)
 from tests.conftest import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
@@ -20,7 +26,7 @@ def scores():
 
 
 def test_heldout_set_covers_every_intent_with_enough_examples():
-    for path, minimum in ((HELDOUT, 8), (HELDOUT_NO_DIACRITICS, 8)):
+    for path, minimum in ((HELDOUT, 8), (HELDOUT_NO_DIACRITICS, 8), (HELDOUT_INDEPENDENT, 14)):
         examples = load_examples(path)
         counts = {intent: sum(e.intent == intent for e in examples) for intent in CONTRACT}
         assert min(counts.values()) >= minimum, counts
@@ -37,7 +43,11 @@ def test_heldout_is_not_in_the_training_data():
     trained = {
         m.get("text").lower() for m in load_data(str(PROJECT_ROOT / "data" / "nlu")).intent_examples
     }
-    heldout = load_examples(HELDOUT) + load_examples(HELDOUT_NO_DIACRITICS)
+    heldout = [
+        *load_examples(HELDOUT),
+        *load_examples(HELDOUT_NO_DIACRITICS),
+        *load_examples(HELDOUT_INDEPENDENT),
+    ]
     overlap = [e.text for e in heldout if e.text.lower() in trained]
     assert overlap == []
 
@@ -48,3 +58,11 @@ def test_intent_macro_f1_on_heldout_is_at_least_095(scores):
 
 def test_intent_macro_f1_without_diacritics_is_at_least_092(scores):
     assert scores["no_diacritics"].macro_f1 >= 0.92, scores["no_diacritics"].errors
+
+
+def test_the_independent_set_is_big_enough_and_varied():
+    examples = load_examples(HELDOUT_INDEPENDENT)
+    assert len(examples) >= 300
+    assert sum(not set("åäöÅÄÖ") & set(e.text) for e in examples) >= 100
+    assert sum(len(e.text.split()) <= 2 for e in examples) >= 40
+    assert sum(len(e.text.split()) >= 12 for e in examples) >= 10
