@@ -68,7 +68,7 @@ def email_for(name: str, rng: random.Random) -> str:
 
 def phone(rng: random.Random) -> str:
     digits = "".join(str(rng.randint(0, 9)) for _ in range(7))
-    prefix = rng.choice(["070", "072", "073", "076", "0250"])
+    prefix = rng.choice(["070", "072", "073", "076", "079"])
     return f"{prefix}-{digits[:3]} {digits[3:5]} {digits[5:]}"
 
 
