@@ -74,6 +74,7 @@ class Commands:
     human: frozenset[str]
     goodbye: frozenset[str]
     explain: frozenset[str]
+    resume: frozenset[str]
     filler: frozenset[str]
     pause_words: frozenset[str]
 
@@ -122,6 +123,27 @@ def command_in(text: str) -> Move | None:
         if forms & phrases:
             return move
     return None
+
+
+# The intent a whole-message command always has, whatever the model says (bot/nlu_components.py).
+COMMAND_INTENTS = {
+    Move.PAUSE: "stop",
+    Move.HUMAN: "request_human",
+    Move.GOODBYE: "goodbye",
+    Move.EXPLAIN: "explain",
+}
+RESUME_INTENT = "start_check"
+
+
+def fixed_intent(text: str) -> str | None:
+    """The intent of a message that is a listed command as a whole; None for anything else."""
+    move = command_in(text)
+    if move is not None:
+        return COMMAND_INTENTS[move]
+    known = commands()
+    normalised = normalise(text)
+    forms = {normalised, _without_filler(normalised.split(), known.filler)} - {""}
+    return RESUME_INTENT if forms & known.resume else None
 
 
 def looks_like_question(text: str) -> bool:

@@ -4,6 +4,10 @@ FoldedCountVectorsFeaturizer is Rasa's CountVectorsFeaturizer with one extra ste
 folded to letters without diacritics before counting, so "förening", "forening" and "Förening"
 give the same features. Entities keep the original text because only features are folded.
 
+CommandIntentClassifier gives a whole-message command ("pausa", "fortsätt", "jag vill prata med en
+människa", bot/form_commands.yml) its intent with certainty, whatever DIET says: the words the bot
+itself tells people to type must work with any model trained from the data.
+
 IdentifierEntityFilter keeps organisationsnummer, e-mail, phone and year only as the regexes
 found them. DIET learns these entities too (Rasa's RegexEntityExtractor needs them annotated),
 and its guesses would, for example, take a personnummer for an organisationsnummer.
@@ -26,11 +30,15 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     EXTRACTOR,
     INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.form_input import fixed_intent
 from bot.text import fold_diacritics
 
 _LABEL_ATTRIBUTES = (INTENT, ACTION_NAME, INTENT_RESPONSE_KEY)
@@ -83,4 +91,34 @@ class IdentifierEntityFilter(GraphComponent):
             ]
             if len(kept) != len(entities):
                 message.set(ENTITIES, kept, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CommandIntentClassifier(GraphComponent):
+    """Sets the intent of a listed whole-message command; place it after DIET."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CommandIntentClassifier:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = fixed_intent(message.get(TEXT) or "")
+            if intent is None:
+                continue
+            chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get(INTENT_NAME_KEY) != intent
+            ]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
         return messages
