@@ -289,17 +289,6 @@ def test_a_new_session_after_a_break_carries_on_with_the_open_question(stack, se
     assert stack.texts(sender, ORGANISATION[1]) == [say("utter_intake_q_org_legal_form")]
 
 
-def nlu_intent(stack, text: str) -> str:
-    response = requests.post(
-        f"{stack.rasa_url}/model/parse",
-        params={"token": stack.rasa.token},
-        json={"text": text},
-        timeout=30,
-    )
-    response.raise_for_status()
-    return response.json()["intent"]["name"]
-
-
 def intake_slot(stack, sender: str) -> dict:
     response = requests.get(
         f"{stack.rasa_url}/conversations/{sender}/tracker",
@@ -310,15 +299,31 @@ def intake_slot(stack, sender: str) -> dict:
     return response.json()["slots"]["intake"]
 
 
-def test_an_answer_nlu_reads_as_asking_for_a_person_stays_an_answer(stack, sender):
-    misread = "Eva Lunds konsult"  # a consultancy's name, which NLU takes for "request_human"
-    assert nlu_intent(stack, misread) == "request_human", "the case guarded here: pick another"
+def test_answers_any_model_may_misread_are_stored_and_only_the_words_leave(stack, sender):
+    """Names a trained model has read as stop, start_check or request_human (issue 11): each is
+    the answer, whatever this model says; "pausa" pauses, "fortsätt" resumes, and plain words
+    reach a person with the answers kept."""
     start_intake(stack, sender)
-    assert stack.texts(sender, misread) == [say("utter_intake_q_org_number")]
-    assert misread in json.dumps(intake_slot(stack, sender), ensure_ascii=False)
-    assert stack.texts(sender, ORGANISATION[1]) == [say("utter_intake_q_org_legal_form")]
+    assert stack.texts(sender, "Moraparkens vänner") == [say("utter_intake_q_org_number")]
+    answer_all(stack, sender, ORGANISATION[1:])
+    assert stack.texts(sender, "Anna Berg") == [say("utter_intake_q_contact_role")]
+    assert stack.texts(sender, "Eva Lunds konsult") == [say("utter_intake_q_contact_email")]
+    values = intake_slot(stack, sender)["values"]
+    assert values["org_name"] == "Moraparkens vänner"
+    assert (values["contact_name"], values["contact_role"]) == ("Anna Berg", "Eva Lunds konsult")
 
-    # Plain words still reach a person, and the answers so far are kept.
+    assert stack.texts(sender, "pausa") == [say("utter_intake_paused")]
+    resumed = stack.texts(sender, "fortsätt")
+    assert resumed == [say("utter_intake_resume"), say("utter_intake_q_contact_email")]
+
     handing_over = stack.texts(sender, "jag vill prata med en handläggare")
     assert handing_over[0] in nobody_available()
-    assert misread in json.dumps(intake_slot(stack, sender), ensure_ascii=False)
+    assert intake_slot(stack, sender)["values"]["contact_name"] == "Anna Berg"
+
+
+def test_a_short_answer_with_a_command_word_is_checked_once(stack, sender):
+    start_intake(stack, sender)
+    check = stack.texts(sender, "Sluta Svälta")
+    assert check == [say("utter_check_pause", answer="Sluta Svälta")]
+    assert stack.texts(sender, "/inform") == [say("utter_intake_q_org_number")]
+    assert intake_slot(stack, sender)["values"]["org_name"] == "Sluta Svälta"

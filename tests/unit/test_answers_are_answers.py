@@ -243,8 +243,10 @@ def test_a_listed_command_cancels_the_callback_form(command: str, intent: str) -
 @given(
     # Names, except those whose own words answer ("Ja till livet" starts with a plain "ja").
     answer=realistic(["person_names", "organisation_names"]).filter(
-        lambda text: read_message(text) is Move.ANSWER
-        and (looks_like_a_name(text) or parse_answer(text) is None)
+        lambda text: (
+            read_message(text) is Move.ANSWER
+            and (looks_like_a_name(text) or parse_answer(text) is None)
+        )
     ),
     intent=st.sampled_from(["stop", "request_human", "goodbye", "affirm", "deny", "inform"]),
 )

@@ -7,7 +7,12 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import queue_access
-from actions.intake import ActionStartIntake, ActionSubmitIntake, ValidateIntakeForm
+from actions.intake import (
+    ActionInformOutsideForm,
+    ActionStartIntake,
+    ActionSubmitIntake,
+    ValidateIntakeForm,
+)
 from bot.assessment import Answer
 from bot.intake.state import IntakeState
 from bot.intake_queue.repository import IntakeQueue
@@ -122,3 +127,11 @@ async def test_no_consent_is_not_submitted(queue):
     dispatcher, _ = await run(ActionSubmitIntake(), tracker)
     assert responses(dispatcher) == [Response.INTAKE_NO_CONSENT]
     assert queue.list_cases() == []
+
+
+async def test_details_typed_while_the_intake_is_paused_bring_it_back():
+    paused = make_tracker({Slot.INTAKE: IntakeState(values={"org_name": "X"}).to_slot()})
+    dispatcher, events = await run(ActionInformOutsideForm(), paused)
+    assert responses(dispatcher) == [Response.INTAKE_PAUSED_REMINDER] and events == []
+    dispatcher, _ = await run(ActionInformOutsideForm(), make_tracker())
+    assert responses(dispatcher) == [Response.INFORM_OUTSIDE_CHECKLIST]
