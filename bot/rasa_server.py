@@ -13,6 +13,13 @@ spending most of its time on work whose result never changes while the server ru
 - 25 % in `DialogueStateTracker.applied_events`, recomputed over the whole conversation by each
   policy for the same, unchanged tracker. The result is now kept on the tracker until its events
   change (another event, or a new list of events), and each caller gets its own copy.
+And one for start-up: to load a trained DIET or TED model, Rasa 3.6 first trains it for one step
+(`RasaModel.load` runs `model.fit` on one example, which traces the whole training graph with
+its losses and optimizer) only to create the weights, then overwrites them from the file. That
+step was 50 of the 80 s the server needed before answering. The launcher creates the weights by
+the prediction the load runs anyway, restoring each from the file as it is created (TensorFlow's
+deferred restoration); the optimizer's saved state is not needed to predict. Fine-tuning still
+uses Rasa's own load. tests/nlu/test_fast_model_load.py checks that both loads predict the same.
 And one for memory: TensorFlow 2.12 imports JAX (a pip dependency of it) only for TF Lite, which
 Rasa never uses; that import costs about 65 MB per server. The launcher makes `import jax` fail,
 which TensorFlow expects and handles.
@@ -96,6 +103,54 @@ def _applied_events_cached(self: Any) -> list:
 
 
 _original_applied_events: Any = None
+_original_model_load: Any = None
+
+
+def _load_for_inference(
+    cls: Any,
+    model_file_name: str,
+    model_data_example: Any,
+    predict_data_example: Any = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """Rasa's RasaModel.load without the training step it runs only to create the weights."""
+    if finetune_mode or predict_data_example is None:
+        return _original_model_load(
+            cls,
+            model_file_name,
+            model_data_example,
+            predict_data_example,
+            finetune_mode,
+            *args,
+            **kwargs,
+        )
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+
+    config = kwargs.get("config", {})
+    model = cls(*args, **kwargs)
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+        run_eagerly=config.get(RUN_EAGERLY),
+    )
+    # Nothing is built yet: every weight is restored from the file as the prediction creates it.
+    status = model.load_weights(model_file_name)
+    if status is not None:
+        status.expect_partial()  # the optimizer's slots are in the file but not needed
+    model.run_inference(predict_data_example)
+    return model
+
+
+def fast_model_load() -> None:
+    """Load DIET and TED for prediction without Rasa's one-step training (see the module doc)."""
+    from rasa.utils.tensorflow.models import RasaModel
+
+    global _original_model_load
+    if _original_model_load is None:
+        _original_model_load = RasaModel.__dict__["load"].__func__
+        RasaModel.load = classmethod(_load_for_inference)
 
 
 def apply_fixes() -> None:
@@ -110,6 +165,7 @@ def apply_fixes() -> None:
     if _original_applied_events is None:
         _original_applied_events = DialogueStateTracker.applied_events
         DialogueStateTracker.applied_events = _applied_events_cached
+    fast_model_load()
 
 
 def skip_jax() -> None:
