@@ -90,6 +90,8 @@ class ReadsWordsFirst(FormValidationAction):
                 response=self.exits.paused if move is Move.PAUSE else self.exits.goodbye
             )
             return leave(slot, ActionName.LISTEN)
+        if move is Move.RESUME:
+            return ask_again(slot)  # "fortsätt" with the question open: here it is again
         if move is Move.HUMAN:
             if self.exits.hands_over:
                 return leave(slot, ActionName.REQUEST_HUMAN)

@@ -61,6 +61,7 @@ class Move(str, Enum):
     HUMAN = "human"
     GOODBYE = "goodbye"
     EXPLAIN = "explain"  # "förklara frågan": help with the question, then ask it again
+    RESUME = "resume"  # "fortsätt" while a question is open: it is simply asked again
     QUESTION = "question"
     CHECK_PAUSE = "check_pause"  # "Vill du pausa, eller är ”…” ditt svar?"
     CHECK_HUMAN = "check_human"  # "Vill du prata med en handläggare, eller är ”…” ditt svar?"
@@ -174,6 +175,8 @@ def read_message(text: str, *, repeated: bool = False) -> Move:
     command = command_in(stripped)
     if command is not None:
         return command
+    if fixed_intent(stripped) == RESUME_INTENT:
+        return Move.RESUME
     words = tokens(stripped)
     if looks_like_question(stripped):
         if plainly_asks_for_a_person(stripped):

@@ -36,6 +36,7 @@ from bot.form_input import (
         ("hej da", Move.GOODBYE),
         ("förklara frågan", Move.EXPLAIN),
         ("jag forstar inte", Move.EXPLAIN),
+        ("Fortsätt!", Move.RESUME),
     ],
 )
 def test_a_whole_listed_command_leaves_folded_for_a_a_o(text: str, move: Move) -> None:
