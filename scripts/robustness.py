@@ -73,7 +73,7 @@ def main() -> int:
         for seed in args.seeds:
             workdir = Path(tmp) / f"seed-{seed}"
             workdir.mkdir()
-            seconds = train(config_with_seed(seed, workdir), workdir, "model")
+            seconds, _ = train(config_with_seed(seed, workdir), workdir, "model")
             model = workdir / "model.tar.gz"
             result = run_answer_sets(model, workdir)
             scores = evaluate(model)
