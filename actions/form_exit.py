@@ -108,7 +108,9 @@ class ReadsWordsFirst(FormValidationAction):
         )
         if digression and self.answer_digression(dispatcher, tracker, slot, move):
             return ask_again(slot)
-        return await self._as_answer(slot, text, dispatcher, tracker, domain)
+        # The answer, as Rasa extracted it (a button's "/affirm" is "ja" in the checklist).
+        events = await super().run(dispatcher, tracker, domain)
+        return [*events, SlotSet(Slot.PENDING_ANSWER, None)]
 
     async def _as_answer(
         self,
@@ -118,7 +120,7 @@ class ReadsWordsFirst(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        """Validate `value` as the answer, as the form would have without this class."""
+        """Validate the checked message `value` as the answer to `slot`."""
         # The SDK validates the slot events at the end of the tracker (slots_to_validate).
         tracker.slots[slot] = value
         tracker.events.append({"event": "slot", "name": slot, "value": value})

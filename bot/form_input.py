@@ -76,6 +76,7 @@ class Commands:
     goodbye: frozenset[str]
     explain: frozenset[str]
     resume: frozenset[str]
+    answer_starters: frozenset[str]
     filler: frozenset[str]
     pause_words: frozenset[str]
 
@@ -209,7 +210,14 @@ def nlu_may_decide_yes_no(text: str) -> bool:
     if stripped.startswith("/"):
         return True  # a button: /affirm is what was pressed
     words = normalise(stripped).split()
-    return 0 < len(words) <= MAX_WORDS_FOR_NLU_YES_NO and not looks_like_a_name(stripped)
+    # A capital letter after the first word is a name inside ("Ideella föreningen Rädda Maten");
+    # a reply that does not start like an answer is a name or a story ("Våmhus hembygdsförening").
+    named = any(word[:1].isupper() for word in stripped.split()[1:])
+    return (
+        0 < len(words) <= MAX_WORDS_FOR_NLU_YES_NO
+        and not named
+        and words[0] in commands().answer_starters
+    )
 
 
 def quoted(text: str, limit: int = 60) -> str:

@@ -303,3 +303,19 @@ def test_pausa_leaves_the_checklist_and_a_name_misread_as_stop_does_not() -> Non
     )
     assert not left_the_form(events)
     assert said == [Response.CHECKLIST_ANSWER_HINT]
+
+
+def test_a_button_in_the_checklist_is_the_value_rasa_extracted() -> None:
+    """The widget's "Ja" button sends /affirm: Rasa's mapping makes it "ja", which must count."""
+    criterion = MORA.criteria[0]
+    tracker = form_tracker(
+        Form.CHECKLIST,
+        Slot.CHECKLIST_ANSWER,
+        "/affirm",
+        "affirm",
+        slots={Slot.CHECKLIST_CURRENT: criterion.id, Slot.CHECKLIST_ANSWERS: {}},
+    )
+    tracker.events[-1]["value"] = "ja"
+    tracker.slots[Slot.CHECKLIST_ANSWER] = "ja"
+    _, events, _ = run_form(ValidateChecklistForm(), tracker)
+    assert slot_value(events, Slot.CHECKLIST_ANSWERS) == {criterion.id: "ja"}

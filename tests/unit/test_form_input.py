@@ -100,7 +100,7 @@ def test_the_command_lists_are_folded_distinct_and_short() -> None:
     data = yaml.safe_load(COMMANDS_FILE.read_text(encoding="utf-8"))
     known = commands()
     lists = ("pause", "human", "goodbye", "explain")
-    for name in (*lists, "filler", "pause_words"):
+    for name in (*lists, "filler", "pause_words", "resume", "answer_starters"):
         assert all(entry == normalise(entry) for entry in data[name]), name
     for i, first in enumerate(lists):
         for second in lists[i + 1 :]:
