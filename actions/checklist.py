@@ -94,6 +94,8 @@ class ActionAskChecklistAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot(Slot.PENDING_ANSWER):
+            return []  # "Vill du pausa, eller är ”…” ditt svar?" is the open question now
         profile = active_profile()
         criterion = current_criterion(profile, tracker) or profile.criteria[0]
         number, total = profile.position(criterion.id), len(profile.criteria)

@@ -33,6 +33,9 @@ class Exits:
     paused: str  # the response when the user pauses (pausa, avbryt, …)
     goodbye: str  # the response when the user says goodbye
     hands_over: bool  # "jag vill prata med en människa": hand over, or say it is under way
+    # Ask "Vill du pausa, eller är ”…” ditt svar?" once; the form's own ask action then stays
+    # quiet. A form whose questions are plain responses (the callback form) takes the answer.
+    checks_once: bool = True
 
 
 def leave(answer_slot: str, then: str) -> list[EventType]:
@@ -97,7 +100,7 @@ class ReadsWordsFirst(FormValidationAction):
                 return leave(slot, ActionName.REQUEST_HUMAN)
             dispatcher.utter_message(response=Response.CALLBACK_ALREADY_ASKING)
             return ask_again(slot)
-        if move in (Move.CHECK_PAUSE, Move.CHECK_HUMAN):
+        if move in (Move.CHECK_PAUSE, Move.CHECK_HUMAN) and self.exits.checks_once:
             dispatcher.utter_message(
                 response=Response.CHECK_PAUSE if move is Move.CHECK_PAUSE else Response.CHECK_HUMAN,
                 answer=quoted(text),

@@ -194,7 +194,10 @@ class ValidateCallbackForm(ReadsWordsFirst):
     """Name, how to reach the user and their question, one at a time; each checked as typed."""
 
     exits = Exits(
-        paused=Response.CALLBACK_CANCELLED, goodbye=Response.CALLBACK_CANCELLED, hands_over=False
+        paused=Response.CALLBACK_CANCELLED,
+        goodbye=Response.CALLBACK_CANCELLED,
+        hands_over=False,
+        checks_once=False,
     )
 
     def answer_digression(

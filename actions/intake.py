@@ -127,6 +127,8 @@ class ActionAskIntakeAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot(Slot.PENDING_ANSWER):
+            return []  # "Vill du pausa, eller är ”…” ditt svar?" is the open question now
         profile = active_profile()
         state = intake_state(tracker)
         step = next_step(profile, state) if state else None

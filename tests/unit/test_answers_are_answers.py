@@ -204,17 +204,11 @@ def test_every_callback_answer_is_stored_whatever_nlu_says(
     tracker = form_tracker(Form.CALLBACK, slot, answer, intent, confidence=confidence)
     said, events, _ = run_form(ValidateCallbackForm(), tracker)
     assert not left_the_form(events)
-    if move is Move.ANSWER or (move is Move.QUESTION and slot == Slot.CALLBACK_QUESTION):
-        assert slot_value(events, slot) == answer, said
-    elif move is Move.QUESTION:
+    if move is Move.QUESTION and slot != Slot.CALLBACK_QUESTION:
         assert slot_value(events, slot) is None
     else:
-        assert slot_value(events, Slot.PENDING_ANSWER) == answer
-        confirm = form_tracker(
-            Form.CALLBACK, slot, "/inform", "inform", slots={Slot.PENDING_ANSWER: answer}
-        )
-        _, events, _ = run_form(ValidateCallbackForm(), confirm)
-        assert slot_value(events, slot) == answer
+        # The callback form asks with plain responses, so it never checks: the words are kept.
+        assert slot_value(events, slot) == answer, said
 
 
 @SETTINGS

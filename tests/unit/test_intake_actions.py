@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import queue_access
 from actions.intake import (
+    ActionAskIntakeAnswer,
     ActionInformOutsideForm,
     ActionStartIntake,
     ActionSubmitIntake,
@@ -135,3 +136,12 @@ async def test_details_typed_while_the_intake_is_paused_bring_it_back():
     assert responses(dispatcher) == [Response.INTAKE_PAUSED_REMINDER] and events == []
     dispatcher, _ = await run(ActionInformOutsideForm(), make_tracker())
     assert responses(dispatcher) == [Response.INFORM_OUTSIDE_CHECKLIST]
+
+
+async def test_while_the_check_is_open_the_question_is_not_asked_again():
+    state = IntakeState()
+    asking = make_tracker({Slot.INTAKE: state.to_slot(), Slot.PENDING_ANSWER: "Sluta Svälta"})
+    dispatcher, events = await run(ActionAskIntakeAnswer(), asking)
+    assert dispatcher.messages == [] and events == []
+    dispatcher, _ = await run(ActionAskIntakeAnswer(), make_tracker({Slot.INTAKE: state.to_slot()}))
+    assert responses(dispatcher)[-1] == Response.intake_question("org_name")
