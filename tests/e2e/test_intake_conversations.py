@@ -306,7 +306,8 @@ def test_answers_any_model_may_misread_are_stored_and_only_the_words_leave(stack
     start_intake(stack, sender)
     assert stack.texts(sender, "Moraparkens vänner") == [say("utter_intake_q_org_number")]
     answer_all(stack, sender, ORGANISATION[1:])
-    assert stack.texts(sender, "Anna Berg") == [say("utter_intake_q_contact_role")]
+    role_question = say("utter_intake_q_contact_role", organisation="Moraparkens vänner")
+    assert stack.texts(sender, "Anna Berg") == [role_question]
     assert stack.texts(sender, "Eva Lunds konsult") == [say("utter_intake_q_contact_email")]
     values = intake_slot(stack, sender)["values"]
     assert values["org_name"] == "Moraparkens vänner"
