@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import latest_intent, latest_text, previous_user_text
-from bot.form_input import Move, normalise, quoted, read_message
+from bot.form_input import Move, command_in, normalise, quoted, read_message
 from bot.names import Action as ActionName
 from bot.names import Intent, Response, Slot
 
@@ -95,18 +95,20 @@ class ReadsWordsFirst(FormValidationAction):
             return leave(slot, ActionName.LISTEN)
         if move is Move.RESUME:
             return ask_again(slot)  # "fortsätt" with the question open: here it is again
-        if move is Move.HUMAN:
-            if self.exits.hands_over:
-                return leave(slot, ActionName.REQUEST_HUMAN)
+        if move is Move.HUMAN and self.exits.hands_over:
+            return leave(slot, ActionName.REQUEST_HUMAN)
+        if move is Move.HUMAN and (text.strip().startswith("/") or command_in(text)):
             dispatcher.utter_message(response=Response.CALLBACK_ALREADY_ASKING)
             return ask_again(slot)
+        # Otherwise, in a form that already leads to a person, "kan någon ringa mig om …?" is
+        # what the user wants to say: the answer.
         if move in (Move.CHECK_PAUSE, Move.CHECK_HUMAN) and self.exits.checks_once:
             dispatcher.utter_message(
                 response=Response.CHECK_PAUSE if move is Move.CHECK_PAUSE else Response.CHECK_HUMAN,
                 answer=quoted(text),
             )
             return ask_again(slot, pending=text)
-        digression = move in (Move.QUESTION, Move.EXPLAIN) or (
+        digression = move in (Move.QUESTION, Move.EXPLAIN, Move.HUMAN) or (
             move is Move.BUTTON and latest_intent(tracker) in DIGRESSION_INTENTS
         )
         if digression and self.answer_digression(dispatcher, tracker, slot, move):

@@ -313,3 +313,19 @@ def test_a_button_in_the_checklist_is_the_value_rasa_extracted() -> None:
     tracker.slots[Slot.CHECKLIST_ANSWER] = "ja"
     _, events, _ = run_form(ValidateChecklistForm(), tracker)
     assert slot_value(events, Slot.CHECKLIST_ANSWERS) == {criterion.id: "ja"}
+
+
+def test_asking_to_be_called_is_the_question_in_the_callback_form() -> None:
+    """The callback form already leads to a person: "kan någon ringa mig om …?" is the question
+    for the caseworker, not a new request; only the bare command says "that is under way"."""
+    question = "Kan någon ringa mig om hur vi söker?"
+    for intent in ("request_human", "ask_process", "inform"):
+        tracker = form_tracker(Form.CALLBACK, Slot.CALLBACK_QUESTION, question, intent)
+        _, events, _ = run_form(ValidateCallbackForm(), tracker)
+        assert slot_value(events, Slot.CALLBACK_QUESTION) == question
+    tracker = form_tracker(Form.CALLBACK, Slot.CALLBACK_NAME, question, "request_human")
+    said, events, _ = run_form(ValidateCallbackForm(), tracker)
+    assert said == [Response.CALLBACK_WHY] and slot_value(events, Slot.CALLBACK_NAME) is None
+    tracker = form_tracker(Form.CALLBACK, Slot.CALLBACK_NAME, "ring mig", "request_human")
+    said, _, _ = run_form(ValidateCallbackForm(), tracker)
+    assert said == [Response.CALLBACK_ALREADY_ASKING]
