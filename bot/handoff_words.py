@@ -19,7 +19,11 @@ _PLAIN_REQUESTS = re.compile(
     | \btjanste(person|man)
     | \bforeningskonsulent
     | \b(mann?i?ska|robot|bot)\b                      # människa, "mänska"
-    | \b(prata|tala|chatta|snacka)\s+med\s+{_SOMEONE}\b
+    | \b(prat\w*|tala\w*|chatta\w*|snacka\w*)\s+(\w+\s+)?med\s+{_SOMEONE}\b  # "hellre med"
+    | \b(prat\w*|tala\w*)\s+i\s+telefon\b | \bmuntligt?\b
+    | \bsamtal\s+med\s+{_SOMEONE}\b
+    | \b(telefon|direkt)?numret\s+till\b | \bdirektnummer\b | \btelefonnummer\s+till\b
+    | \b(mejl\w*|mail\w*|e-?post\w*)\s+till\s+(den|nagon|nan|er)\b
     | \b(prata|tala)\s+med\W*$                        # "finns det någon jag kan prata med?"
     | \bkontakt\s+med\s+({_SOMEONE}|\w*kommun\w*|\w*forvaltning\w*|\w*enhet\w*)
     | \bpersonlig\s+kontakt\b | \bsamtal\s+fran\b

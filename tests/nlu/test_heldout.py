@@ -64,7 +64,7 @@ def test_the_independent_set_is_big_enough_and_varied():
     examples = load_examples(HELDOUT_INDEPENDENT)
     assert len(examples) >= 300
     assert sum(not set("åäöÅÄÖ") & set(e.text) for e in examples) >= 100
-    assert sum(len(e.text.split()) <= 2 for e in examples) >= 40
+    assert sum(len(e.text.split()) <= 2 for e in examples) >= 20
     assert sum(len(e.text.split()) >= 12 for e in examples) >= 10
 
 
