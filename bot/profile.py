@@ -63,6 +63,32 @@ class Kommun(_Strict):
     contact: Contact
 
 
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
+
+
+class Registration(_Strict):
+    """Who registers what the kommun receives, and how long it is kept.
+
+    An initiative is an allmän handling once received (offentlighetsprincipen, arkivlagen): the
+    kommun's registrator gets it, and it may only be gallrad under a decision the kommun has taken.
+    """
+
+    registrator_email: str = Field(..., regex=_EMAIL, description="Gets every initiative.")
+    documents_email: str = Field(..., regex=_EMAIL, description="Where documents are sent.")
+    controller: str = Field(
+        ..., min_length=5, description="Personuppgiftsansvarig, e.g. 'Kommunstyrelsen i Mora'."
+    )
+    data_protection_officer: str = Field(
+        ..., regex=_EMAIL, description="How to reach the kommun's dataskyddsombud."
+    )
+    gallring_decision: str | None = Field(
+        None,
+        min_length=5,
+        description="The kommun's decision that lets received initiatives be gallrade "
+        "(e.g. a dokumenthanteringsplan with its dnr); none means they are kept.",
+    )
+
+
 KOMMUN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 
@@ -167,6 +193,7 @@ class Profile(_Strict):
     version: str = Field(..., min_length=1)
     source: str = Field(..., min_length=5, description="The decision the checklist comes from.")
     kommun: Kommun
+    registration: Registration
     checklist_source: str = Field(..., min_length=3)
     criteria: list[Criterion] = Field(..., min_items=1)
     documents: list[Document] = Field(..., min_items=1)
