@@ -30,7 +30,7 @@ from sqlalchemy.exc import (
 from bot.export.columns import align_columns
 from bot.export.labels import format_date, format_time, swedish_time
 from bot.export.text_export import render_text
-from bot.intake_queue import accounts, audit, migrate, retention
+from bot.intake_queue import accounts, audit, case_details, migrate, retention
 from bot.intake_queue.database import database_url, describe, make_engine
 from bot.intake_queue.repository import CaseNotFound, CaseSummary, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         CliError,
         accounts.AccountError,
         retention.ErasureRefused,
+        case_details.DetailError,
     ) as error:
         return _fail(str(error))
     except RecordError as error:
@@ -176,6 +177,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--som", metavar="NAMN", help="vem som flyttar (standard: användarnamnet)")
 
+    yttrande = command(
+        "yttrande",
+        "spara upphandlingsenhetens yttrande (kriteriet om marknad)",
+        _procurement_opinion,
+        description=(
+            "Spara upphandlingsenhetens yttrande om det finns en marknad eller en "
+            "konkurrenssituation (riktlinjens checklista). Ett nytt yttrande ersätter det förra."
+        ),
+    )
+    yttrande.add_argument("ref", metavar="REF", help="ärendets referens")
+    yttrande.add_argument("--text", required=True, metavar="TEXT", help="vad enheten svarade")
+    yttrande.add_argument(
+        "--lamnat-av", required=True, metavar="NAMN", help="vem som lämnade yttrandet"
+    )
+    yttrande.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", help="när (standard: i dag)")
+    yttrande.add_argument("--som", metavar="NAMN", help="vem som sparar (standard: användarnamnet)")
+
+    berorda = command(
+        "berorda",
+        "ange vilka nämnder och bolag initiativet berör",
+        _concerned_bodies,
+        description=(
+            "Ange vilka nämnder och bolag initiativet berör. Listan ersätter den förra; "
+            "--rensa tömmer den."
+        ),
+    )
+    berorda.add_argument("ref", metavar="REF", help="ärendets referens")
+    berorda.add_argument(
+        "namn", nargs="*", metavar="NAMN", help="t.ex. 'Socialnämnden' 'Mora Energi AB'"
+    )
+    berorda.add_argument("--rensa", action="store_true", help="töm listan")
+    berorda.add_argument("--som", metavar="NAMN", help="vem som ändrar (standard: användarnamnet)")
+
+    intyg = command(
+        "intyg-mottaget",
+        "notera att en undertecknad kopia av intyget om värdegrund har kommit in",
+        _declaration_copy,
+    )
+    intyg.add_argument("ref", metavar="REF", help="ärendets referens")
+    intyg.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", help="när den kom in (standard: i dag)")
+    intyg.add_argument("--som", metavar="NAMN", help="vem som noterar (standard: användarnamnet)")
+
     export = command("exportera", "exportera ett ärende som JSON, HTML eller PDF", _export)
     export.add_argument("ref", metavar="REF", help="ärendets referens")
     export.add_argument("--format", choices=FORMATS, required=True, help="filformat")
@@ -244,7 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     logg = command("logg", "granskningsloggen: vem gjorde vad och när", _audit_log)
     logg.add_argument("--antal", type=int, default=50, metavar="N", help="hur många (standard 50)")
 
-    report = command("rapport", "årsuppföljning: ärenden per år och status", _report)
+    report = command(
+        "rapport",
+        "årsuppföljning: inkomna initiativ och beslut per år",
+        _report,
+        description=(
+            "Årsuppföljning enligt riktlinjen: initiativ räknas det år de kom in, beslut (IOP "
+            "tecknas, ej aktuellt) det år beslutet togs. Ett avslutat år ändras alltså inte."
+        ),
+    )
     report.add_argument(
         "--ut",
         metavar="KATALOG",
@@ -390,7 +441,10 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     with _queue(args) as queue:
         record = queue.get(args.ref)
+        details = case_details.get_details(queue.engine, args.ref)
     print(render_text(record), end="")
+    print()
+    print(_details_text(details), end="")
     return 0
 
 
@@ -411,6 +465,63 @@ def _move(args: argparse.Namespace) -> int:
         previous = queue.set_status(args.ref, new, actor, args.notering.strip())
     print(f"{_normal(args.ref)}: {previous.label} → {new.label} ({actor}).")
     return 0
+
+
+def _procurement_opinion(args: argparse.Namespace) -> int:
+    given_on = _parse_date(args.datum, "--datum") or case_details.today()
+    with _queue(args) as queue:
+        case_details.set_procurement_opinion(
+            queue.engine, args.ref, args.text, args.lamnat_av, given_on, _actor(args)
+        )
+    print(f"{_normal(args.ref)}: upphandlingsenhetens yttrande är sparat ({given_on}).")
+    return 0
+
+
+def _concerned_bodies(args: argparse.Namespace) -> int:
+    if args.rensa == bool(args.namn):
+        raise CliError("Ange nämnder och bolag, eller --rensa för att tömma listan.")
+    with _queue(args) as queue:
+        bodies = case_details.set_concerned_bodies(
+            queue.engine, args.ref, [] if args.rensa else args.namn, _actor(args)
+        )
+    listed = ", ".join(bodies) if bodies else "inga"
+    print(f"{_normal(args.ref)}: berörda nämnder och bolag: {listed}.")
+    return 0
+
+
+def _declaration_copy(args: argparse.Namespace) -> int:
+    received_on = _parse_date(args.datum, "--datum") or case_details.today()
+    actor = _actor(args)
+    with _queue(args) as queue:
+        case_details.record_declaration_copy(queue.engine, args.ref, received_on, actor)
+    print(
+        f"{_normal(args.ref)}: undertecknad kopia av intyget mottagen {received_on} "
+        f"(noterat av {actor})."
+    )
+    return 0
+
+
+def _details_text(details: case_details.CaseDetails) -> str:
+    """The caseworker's notes beside the record, for `visa`."""
+    opinion = details.procurement_opinion
+    copy = details.declaration_copy
+    lines = [
+        "Handläggarens uppgifter",
+        "  Berörda nämnder och bolag: " + (", ".join(details.concerned_bodies) or "inte angivna"),
+        "  Upphandlingsenhetens yttrande: "
+        + (f"{opinion.given_on} av {opinion.given_by}" if opinion else "saknas"),
+    ]
+    if opinion:
+        lines += [f"    {line}" for line in opinion.text.splitlines()]
+    lines.append(
+        "  Undertecknad kopia av intyget: "
+        + (
+            f"mottagen {copy.received_on} (noterat av {copy.recorded_by})"
+            if copy
+            else "inte mottagen"
+        )
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -460,9 +571,10 @@ def _report(args: argparse.Namespace) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     rows = yearly_table(counts)
     print(render_table_text(rows))
+    print("\nInitiativ räknas det år de kom in, beslut det år beslutet togs.")
     csv_path = write_csv(rows, directory / "iop-rapport.csv")
     png_path = render_chart_png(counts, directory / "iop-rapport.png")
-    print(f"\nSparade {csv_path} och {png_path}")
+    print(f"Sparade {csv_path} och {png_path}")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -39,6 +40,16 @@ initiatives = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("record", Text, nullable=False),
     Column("transcript", Text, nullable=False),
+    # Beside the record, never in it: the record is the initiative as received (migration 0005).
+    # Upphandlingsenhetens yttrande on the "marknad" criterion: the text, who gave it, which day.
+    Column("procurement_opinion", Text),
+    Column("procurement_opinion_by", String(120)),
+    Column("procurement_opinion_on", Date),
+    # The nämnder and bolag the initiative concerns: a JSON list of names (free text).
+    Column("concerned_bodies", Text),
+    # A signed paper/PDF copy of the value declaration has arrived: which day, recorded by whom.
+    Column("declaration_copy_received_on", Date),
+    Column("declaration_copy_received_by", String(120)),
     UniqueConstraint("year", "sequence", name="uq_iop_initiatives_year_sequence"),
 )
 
@@ -113,4 +124,35 @@ audit_log = Table(
     Column("action", String(40), nullable=False, index=True),
     Column("subject", String(255), nullable=False),
     Column("detail", Text),
+)
+
+# E-mail waiting to be sent (migration 0006): written in the same transaction as the case it is
+# about, delivered by bot/mail/sender.py. status: pending → sending (claimed) → sent | failed.
+outbox = Table(
+    "iop_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "initiative_id",
+        Integer,
+        ForeignKey("iop_initiatives.id", ondelete="CASCADE"),
+        index=True,
+    ),
+    Column("reference", String(32), nullable=False, index=True),
+    Column("purpose", String(20), nullable=False),  # registrator | kvittens
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("body", Text, nullable=False),
+    # The record as mailed (JSON), from which the JSON and PDF attachments are made; none: no
+    # attachments. Cleared once sent: the case itself keeps the record.
+    Column("attachment_record", Text),
+    Column("message_id", String(255), nullable=False, unique=True),
+    Column("status", String(12), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("claim_token", String(64)),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.intake_queue import migrate
 from bot.intake_queue.database import make_engine
 from bot.intake_queue.models import initiatives, status_history
-from bot.intake_queue.statuses import Status, check_transition
+from bot.intake_queue.statuses import DECISIONS, Status, check_transition
 from bot.intake_queue.transcripts import stored_events_transcript
 
 SYSTEM_ACTOR = "IOP-lotsen"
@@ -47,6 +47,19 @@ class CaseSummary:
     status: Status
     assigned_to: str | None
     submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """One year of the follow-up the guideline asks for (antal ansökningar, beslut om IOP)."""
+
+    submitted: int = 0  # initiatives handed in that year
+    signed: int = 0  # decided that year: avtal om IOP tecknat
+    not_relevant: int = 0  # decided that year: fortsatt process mot IOP inte aktuell
+
+    @property
+    def decisions(self) -> int:
+        return self.signed + self.not_relevant
 
 
 def now_utc() -> datetime:
@@ -246,15 +259,31 @@ class IntakeQueue:
             self._log(connection, row.id, current.value, new.value, actor, moment, note)
         return current
 
-    def yearly_counts(self) -> dict[int, dict[Status, int]]:
-        """Initiatives per year (of submission) and current status, for the yearly follow-up."""
-        query = select(initiatives.c.year, initiatives.c.status, func.count()).group_by(
-            initiatives.c.year, initiatives.c.status
+    def yearly_counts(self) -> dict[int, YearCounts]:
+        """The yearly follow-up: initiatives by the year they were submitted, decisions by the
+        year they were made (from the status history, Swedish time). A case decided this year
+        adds to this year's decisions and leaves last year's figures as they were reported."""
+        counts: dict[int, YearCounts] = {}
+        submitted = select(initiatives.c.year, func.count()).group_by(initiatives.c.year)
+        decisions = (
+            select(status_history.c.initiative_id, status_history.c.to_status, status_history.c.at)
+            .where(status_history.c.to_status.in_([s.value for s in DECISIONS]))
+            .order_by(status_history.c.id)
         )
-        counts: dict[int, dict[Status, int]] = {}
         with self.engine.connect() as connection:
-            for year, status, count in connection.execute(query):
-                counts.setdefault(year, {s: 0 for s in Status})[Status(status)] = count
+            for year, count in connection.execute(submitted):
+                counts[year] = YearCounts(submitted=count)
+            decided: set[int] = set()
+            for initiative_id, to_status, at in connection.execute(decisions):
+                if initiative_id in decided:  # a case is decided once; the first one counts
+                    continue
+                decided.add(initiative_id)
+                year = _aware(at).astimezone(LOCAL_TIME).year
+                current = counts.get(year, YearCounts())
+                if to_status == Status.AVSLUTAD_IOP_TECKNAS.value:
+                    counts[year] = replace(current, signed=current.signed + 1)
+                else:
+                    counts[year] = replace(current, not_relevant=current.not_relevant + 1)
         return dict(sorted(counts.items()))
 
     # -- helpers ---------------------------------------------------------------------------------

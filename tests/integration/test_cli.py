@@ -10,6 +10,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -201,7 +202,7 @@ def test_show_prints_the_main_fields_and_history(capsys, url: str, refs: dict[st
     assert code == 0
     assert out.startswith(f"{refs['march1']}  Föreningen Gemenskap i Mora\nStatus: Inkommen\n")
     assert re.search(r"Organisationsnummer:\s+802424-4413", out)
-    assert "Bedömning:                     Kan passa" in out
+    assert re.search(r"Checklistan\n=+\n[^\n]*:\s+Kan passa\n", out)  # the verdict first
     assert "2026-03-01 12:00  Inkommen (IOP-lotsen) – Inlämnad via chatten" in out
 
 
@@ -343,7 +344,7 @@ def test_export_to_a_missing_directory_is_a_clear_error(
 # -- rapport -------------------------------------------------------------------------------------
 
 
-def test_report_counts_per_year_and_status(
+def test_report_counts_submissions_and_decisions_per_year(
     capsys, url: str, refs: dict[str, str], tmp_path: Path
 ) -> None:
     for new in (
@@ -352,26 +353,31 @@ def test_report_counts_per_year_and_status(
         Status.AVSLUTAD_IOP_TECKNAS,
     ):
         assert run(capsys, url, "status", refs["march1"], new.value, "--notering", "ok")[0] == 0
+    assert (
+        run(capsys, url, "status", refs["old"], "avslutad_ej_aktuellt", "--notering", "x")[0] == 0
+    )
+    decided = str(datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/Stockholm")).year)
     directory = tmp_path / "rapport"
     code, out, err = run(capsys, url, "rapport", "--ut", str(directory))
     assert (code, err) == (0, "")
-    lines = out.splitlines()
-    assert lines[0].split() == ["År", "2025", "2026", "Totalt"]
-    assert re.search(r"^Inkommen\s+1\s+1\s+2$", out, re.M)
-    assert re.search(r"^Avslutad: IOP tecknas\s+0\s+1\s+1$", out, re.M)
-    assert re.search(r"^Beslut\s+0\s+1\s+1$", out, re.M)
-    assert re.search(r"^Totalt\s+1\s+2\s+3$", out, re.M)
+    assert out.splitlines()[0].split()[:3] == ["År", "Inkomna", "initiativ"]
+    assert re.search(r"^2025\s+1\s+0\s+0\s+0$", out, re.M)  # submitted in 2025, decided later
+    assert re.search(rf"^{decided}\s+\d+\s+1\s+1\s+2$", out, re.M)
+    assert re.search(r"^Totalt\s+3\s+1\s+1\s+2$", out, re.M)
+    assert "beslut det år beslutet togs" in out
 
     with (directory / "iop-rapport.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.reader(file, delimiter=";"))
-    heading = rows[0]
-    assert heading == ["År", *(s.label for s in Status), "Beslut", "Totalt"]
-    by_year = {row[0]: dict(zip(heading, row, strict=True)) for row in rows[1:]}
-    assert list(by_year) == ["2025", "2026", "Totalt"]
-    assert by_year["2025"]["Inkommen"] == "1" and by_year["2025"]["Totalt"] == "1"
-    assert by_year["2026"]["Inkommen"] == "1"
-    assert by_year["2026"]["Avslutad: IOP tecknas"] == "1" and by_year["2026"]["Beslut"] == "1"
-    assert by_year["Totalt"]["Totalt"] == "3" and by_year["Totalt"]["Beslut"] == "1"
+    assert rows[0] == [
+        "År",
+        "Inkomna initiativ",
+        "Beslut: IOP tecknas",
+        "Beslut: ej aktuellt",
+        "Beslut totalt",
+    ]
+    by_year = {row[0]: row[1:] for row in rows[1:]}
+    assert by_year["2025"] == ["1", "0", "0", "0"]
+    assert by_year["Totalt"] == ["3", "1", "1", "2"]
     assert (directory / "iop-rapport.png").read_bytes().startswith(PNG_SIGNATURE)
 
 

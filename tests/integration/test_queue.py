@@ -164,15 +164,19 @@ def test_list_filters_by_status_and_date(queue):
     assert len(queue.list_cases(until=date(2026, 2, 1))) == 1
 
 
-def test_yearly_counts_follow_current_status(queue):
+def test_yearly_counts_submissions_by_year_decisions_by_decision_year(queue, monkeypatch):
+    from bot.intake_queue import repository
+    from bot.intake_queue.repository import YearCounts
+
     submit(queue, moment=datetime(2025, 5, 1, tzinfo=timezone.utc))
-    _, second = submit(queue, moment=datetime(2026, 5, 1, tzinfo=timezone.utc))
+    _, second = submit(queue, moment=datetime(2025, 6, 1, tzinfo=timezone.utc))
     submit(queue, moment=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    monkeypatch.setattr(repository, "now_utc", lambda: datetime(2026, 2, 1, tzinfo=timezone.utc))
     queue.set_status(second.reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", None)
-    counts = queue.yearly_counts()
-    assert counts[2025][Status.INKOMMEN] == 1
-    assert counts[2026][Status.INKOMMEN] == 1
-    assert counts[2026][Status.AVSLUTAD_EJ_AKTUELLT] == 1
+    assert queue.yearly_counts() == {
+        2025: YearCounts(submitted=2),
+        2026: YearCounts(submitted=1, not_relevant=1),
+    }
 
 
 def test_the_full_transcript_comes_from_rasas_events_table_when_present(queue):

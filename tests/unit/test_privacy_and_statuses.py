@@ -45,3 +45,42 @@ def test_the_arbetsgang_moves_forward_and_closes():
     with pytest.raises(TransitionError):
         check_transition(Status.FORSTA_MOTE, Status.INKOMMEN)
     assert Status.DIALOG_MED_FORVALTNINGAR.label == "Dialog med berörda förvaltningar"
+
+
+def test_the_later_steps_of_the_arbetsgang():
+    """Seed 004: meeting with the berörda, their internal discussion, a follow-up meeting."""
+    assert allowed_next(Status.KONTROLL_AV_ORGANISATION) == (
+        Status.MOTE_MED_BERORDA,
+        Status.INTERN_DISKUSSION,
+        Status.UPPFOLJNINGSMOTE,
+        Status.DIALOG_MED_FORVALTNINGAR,
+        Status.AVSLUTAD_EJ_AKTUELLT,
+    )
+    # An agreement only after the berörda have been heard; "ej aktuellt" at any time.
+    for status in Status:
+        if status.closed:
+            continue
+        options = allowed_next(status)
+        assert Status.AVSLUTAD_EJ_AKTUELLT in options
+        signs = status in (Status.UPPFOLJNINGSMOTE, Status.DIALOG_MED_FORVALTNINGAR)
+        assert (Status.AVSLUTAD_IOP_TECKNAS in options) is signs
+    assert allowed_next(Status.UPPFOLJNINGSMOTE) == (
+        Status.DIALOG_MED_FORVALTNINGAR,
+        Status.AVSLUTAD_IOP_TECKNAS,
+        Status.AVSLUTAD_EJ_AKTUELLT,
+    )
+    with pytest.raises(TransitionError, match="Tillåtna: uppfoljningsmote"):
+        check_transition(Status.INTERN_DISKUSSION, Status.MOTE_MED_BERORDA)
+    # The values stored before the new steps existed are unchanged.
+    assert [s.value for s in Status if s not in LATER_STEPS] == [
+        "inkommen",
+        "under_bedomning",
+        "forsta_mote",
+        "kontroll_av_organisation",
+        "dialog_med_forvaltningar",
+        "avslutad_iop_tecknas",
+        "avslutad_ej_aktuellt",
+    ]
+
+
+LATER_STEPS = (Status.MOTE_MED_BERORDA, Status.INTERN_DISKUSSION, Status.UPPFOLJNINGSMOTE)
