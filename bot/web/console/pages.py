@@ -7,7 +7,9 @@ export logic lives in bot/intake_queue, bot/export and bot/web/conversation.py.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NoReturn
 from urllib.parse import quote, unquote
 
@@ -17,7 +19,7 @@ from bot.export.json_export import export_json
 from bot.export.labels import format_time, status_label
 from bot.export.pdf_export import render_pdf
 from bot.export.view import Utterance, build_view, utterance
-from bot.intake_queue import audit
+from bot.intake_queue import audit, case_details
 from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
@@ -91,6 +93,9 @@ def routes() -> list[web.RouteDef]:
         web.get(f"{CONSOLE_PATH}/arenden/{{reference}}", case_page),
         web.post(f"{CONSOLE_PATH}/arenden/{{reference}}/ta", claim_case),
         web.post(f"{CONSOLE_PATH}/arenden/{{reference}}/status", change_status),
+        web.post(f"{CONSOLE_PATH}/arenden/{{reference}}/yttrande", save_procurement_opinion),
+        web.post(f"{CONSOLE_PATH}/arenden/{{reference}}/berorda", save_concerned_bodies),
+        web.post(f"{CONSOLE_PATH}/arenden/{{reference}}/intyg", save_declaration_copy),
         web.get(f"{CONSOLE_PATH}/arenden/{{reference}}/export.json", export_case_json),
         web.get(f"{CONSOLE_PATH}/arenden/{{reference}}/export.pdf", export_case_pdf),
         web.get(f"{CONSOLE_PATH}/overlamningar/{{handoff_id:\\d+}}", handoff_page),
@@ -314,10 +319,12 @@ async def _record(request: web.Request) -> dict[str, Any]:
 @login_required
 async def case_page(request: web.Request, who: SignedIn) -> web.Response:
     try:
-        record = await asyncio.to_thread(_queue(request).get, request.match_info["reference"])
+        reference = request.match_info["reference"]
+        record = await asyncio.to_thread(_queue(request).get, reference)
     except CaseNotFound as error:
         return _error_page(request, who, 404, str(error))
     current = Status(record["status"])
+    details = await asyncio.to_thread(case_details.get_details, request.app["engine"], reference)
     return _page(
         request,
         who,
@@ -327,6 +334,8 @@ async def case_page(request: web.Request, who: SignedIn) -> web.Response:
         assigned_to=record.get("assigned_to"),
         can_claim=record.get("assigned_to") != who.caseworker.username,
         next_statuses=[(s.value, s.label) for s in allowed_next(current)],
+        details=details,
+        today=case_details.today().isoformat(),
     )
 
 
@@ -357,6 +366,73 @@ async def change_status(request: web.Request, who: SignedIn) -> web.Response:
         _redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Status ändrades inte: {error}")
     await _audit(request, who.caseworker.username, "andra_status", reference, new.value)
     _redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Ny status: {status_label(new.value)}.")
+
+
+async def _save_detail(
+    request: web.Request, save: Callable[[dict[str, str]], object], done: str
+) -> web.Response:
+    """Run one case-detail change (it writes its own audit line) and go back to the case."""
+    reference = request.match_info["reference"]
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    try:
+        await asyncio.to_thread(save, form)
+    except CaseNotFound as error:
+        raise web.HTTPNotFound(text=str(error)) from error
+    except case_details.DetailError as error:
+        _redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Inget sparades: {error}")
+    _redirect(f"{CONSOLE_PATH}/arenden/{reference}", done)
+
+
+def _form_date(form: dict[str, str], name: str) -> date:
+    """A date from an <input type=date>; empty means today."""
+    value = form.get(name, "").strip()
+    if not value:
+        return case_details.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise case_details.DetailError(f"Ogiltigt datum '{value}'; skriv ÅÅÅÅ-MM-DD.") from None
+
+
+@login_required
+async def save_procurement_opinion(request: web.Request, who: SignedIn) -> web.Response:
+    engine, reference = request.app["engine"], request.match_info["reference"]
+    return await _save_detail(
+        request,
+        lambda form: case_details.set_procurement_opinion(
+            engine,
+            reference,
+            form.get("opinion", ""),
+            form.get("given_by", ""),
+            _form_date(form, "given_on"),
+            who.caseworker.username,
+        ),
+        "Upphandlingsenhetens yttrande är sparat.",
+    )
+
+
+@login_required
+async def save_concerned_bodies(request: web.Request, who: SignedIn) -> web.Response:
+    engine, reference = request.app["engine"], request.match_info["reference"]
+    return await _save_detail(
+        request,
+        lambda form: case_details.set_concerned_bodies(
+            engine, reference, form.get("bodies", "").splitlines(), who.caseworker.username
+        ),
+        "Berörda nämnder och bolag är sparade.",
+    )
+
+
+@login_required
+async def save_declaration_copy(request: web.Request, who: SignedIn) -> web.Response:
+    engine, reference = request.app["engine"], request.match_info["reference"]
+    return await _save_detail(
+        request,
+        lambda form: case_details.record_declaration_copy(
+            engine, reference, _form_date(form, "received_on"), who.caseworker.username
+        ),
+        "Noterat: en undertecknad kopia av intyget har kommit in.",
+    )
 
 
 @login_required
