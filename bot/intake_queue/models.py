@@ -141,6 +141,7 @@ outbox = Table(
     Column("reference", String(32), nullable=False, index=True),
     Column("purpose", String(20), nullable=False),  # registrator | kvittens
     Column("recipient", String(320), nullable=False),
+    Column("reply_to", String(320)),
     Column("subject", String(255), nullable=False),
     Column("body", Text, nullable=False),
     # The record as mailed (JSON), from which the JSON and PDF attachments are made; none: no

@@ -157,16 +157,28 @@ class IntakeQueue:
                 transcript=json.dumps(transcript, ensure_ascii=False),
             )
         )
+        initiative_id = result.inserted_primary_key[0]
+        first_step = {
+            "from_status": None,
+            "to_status": Status.INKOMMEN.value,
+            "actor": SYSTEM_ACTOR,
+            "at": moment.isoformat(),
+            "note": "Inlämnad via chatten",
+        }
         connection.execute(
             status_history.insert().values(
-                initiative_id=result.inserted_primary_key[0],
-                from_status=None,
-                to_status=Status.INKOMMEN.value,
-                actor=SYSTEM_ACTOR,
-                at=moment,
-                note="Inlämnad via chatten",
+                initiative_id=initiative_id, **{**first_step, "at": moment}
             )
         )
+        # The record as `get()` will return it, for the registrator's and the contact's e-mail.
+        stored = {
+            **record,
+            "status": Status.INKOMMEN.value,
+            "assigned_to": None,
+            "status_history": [first_step],
+            "transcript": transcript,
+        }
+        _enqueue_mail(connection, initiative_id, stored)
         return reference
 
     # -- the caseworker side ---------------------------------------------------------------------
@@ -318,6 +330,28 @@ class IntakeQueue:
                 note=note,
             )
         )
+
+
+def _enqueue_mail(connection: Connection, initiative_id: int, record: dict[str, Any]) -> None:
+    """Registration and receipt e-mail, in the submit's own transaction (bot/mail/messages.py)."""
+    from bot.intake_queue.outbox import enqueue
+    from bot.mail.messages import submission_messages
+    from bot.profile import ProfileError, active_profile, load_profile
+
+    profile = active_profile()
+    if profile.id != record["kommun"]["id"]:  # a record made with another bundled profile
+        try:
+            profile = load_profile(record["kommun"]["id"])
+        except ProfileError:  # the active profile is the best guess there is
+            profile = active_profile()
+    domain = profile.registration.registrator_email.rpartition("@")[2]
+    enqueue(
+        connection,
+        initiative_id,
+        record["reference"],
+        submission_messages(record, profile),
+        domain=domain,
+    )
 
 
 def _start_of(day: date, plus_days: int = 0) -> datetime:

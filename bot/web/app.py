@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.intake_queue.console_sessions import ConsoleSessions
 from bot.intake_queue.handoffs import Handoffs
 from bot.intake_queue.repository import IntakeQueue
+from bot.mail.background import mail_delivery
 from bot.profile import active_profile
 from bot.web import diagnostics
 from bot.web.chat import chat_socket
@@ -65,6 +66,7 @@ def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> w
     app["login_throttle"] = LoginThrottle()
     app["hub"] = Hub()
     app.cleanup_ctx.append(_rasa_connection)
+    app.cleanup_ctx.append(mail_delivery)  # the outbox: registration and receipt e-mail
     app.on_startup.append(diagnostics.install)
     app.on_shutdown.append(_close_sockets)
     app.add_routes(

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("reference", sa.String(32), nullable=False, index=True),
         sa.Column("purpose", sa.String(20), nullable=False),
         sa.Column("recipient", sa.String(320), nullable=False),
+        sa.Column("reply_to", sa.String(320)),
         sa.Column("subject", sa.String(255), nullable=False),
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("attachment_record", sa.Text),
