@@ -264,7 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     gallra.add_argument("--provkor", action="store_true", help="visa bara vad som skulle raderas")
 
     radera_commands = command_group(
-        "radera", "radera personuppgifter på begäran", "Radera ett samtal eller ett ärende."
+        "radera",
+        "radera ett samtal, eller gallra ett ärende enligt beslut",
+        "Radera ett samtal som inte blev ett ärende, eller gallra ett ärende enligt kommunens "
+        "beslut om gallring.",
     )
     samtal = command(
         "samtal",
@@ -277,11 +280,23 @@ def build_parser() -> argparse.ArgumentParser:
     samtal.add_argument("--som", metavar="NAMN", help="vem som raderar (standard: användarnamnet)")
     arende = command(
         "arende",
-        "radera ett ärende med historik, samtal och överlämningar",
+        "gallra ett ärende enligt kommunens beslut om gallring",
         _erase_case,
         radera_commands,
+        description=(
+            "Gallra ett ärende med historik, e-post, samtal och överlämningar. Ett inkommet "
+            "initiativ är en allmän handling: det får bara raderas enligt kommunens beslut om "
+            "gallring (profilens registration.gallring_decision), som du anger med --beslut. "
+            "Utan ett sådant beslut i profilen vägrar kommandot."
+        ),
     )
     arende.add_argument("ref", metavar="REF")
+    arende.add_argument(
+        "--beslut",
+        required=True,
+        metavar="TEXT",
+        help="kommunens beslut om gallring, exakt som i profilen",
+    )
     arende.add_argument("--orsak", required=True, metavar="TEXT", help="varför (sparas i loggen)")
     arende.add_argument("--som", metavar="NAMN", help="vem som raderar (standard: användarnamnet)")
 
@@ -410,10 +425,17 @@ def _erase_conversation(args: argparse.Namespace) -> int:
 
 
 def _erase_case(args: argparse.Namespace) -> int:
+    from bot.profile import active_profile
+
     reference = _normal(args.ref)
+    decision = active_profile().registration.gallring_decision
     with _queue(args) as queue:
-        retention.erase_case(queue.engine, reference, _actor(args), args.orsak)
-    print(f"Ärendet {reference} är raderat. Raderingen finns i granskningsloggen.")
+        retention.erase_case(
+            queue.engine, reference, _actor(args), args.orsak, decision, args.beslut
+        )
+    print(
+        f"Ärendet {reference} är gallrat enligt {decision}. Gallringen finns i granskningsloggen."
+    )
     return 0
 
 

@@ -3,8 +3,14 @@
 - `purge_expired`: conversations that never became an initiative are deleted once nothing has
   happened in them for the profile's retention period, together with their closed handoffs and
   old console sessions. A kommun schedules `iop-handlaggare gallra` (cron or a systemd timer).
-- `erase_conversation` / `erase_case`: one person's request, one command. Each leaves an audit
-  entry that names what was erased, by whom and why, but holds no personal data.
+- `erase_conversation`: one person's request, one command, for a conversation that never became
+  an initiative.
+- `erase_case`: a received initiative is an allmän handling (arkivlagen); it may only be gallrad
+  under a decision the kommun has taken (`registration.gallring_decision` in the profile). GDPR's
+  right to erasure does not reach what the kommun must keep (art. 17.3 b). Without a decision
+  the erasure is refused; with one, the audit line names it ("gallrad enligt …").
+Each erasure leaves an audit entry that names what was erased, by whom and why, but holds no
+personal data.
 
 Conversations live in Rasa's tracker store (table `events`, same database); an initiative's own
 copy of its transcript is erased with the initiative.
@@ -21,7 +27,13 @@ from sqlalchemy.engine import Connection, CursorResult, Engine
 
 from bot.intake_queue import audit
 from bot.intake_queue.handoffs import HandoffStatus
-from bot.intake_queue.models import console_sessions, handoffs, initiatives, status_history
+from bot.intake_queue.models import (
+    console_sessions,
+    handoffs,
+    initiatives,
+    outbox,
+    status_history,
+)
 from bot.intake_queue.repository import CaseNotFound, now_utc
 
 RASA_EVENTS = "events"
@@ -112,8 +124,43 @@ def erase_conversation(engine: Engine, conversation_id: str, actor: str, reason:
     return deleted
 
 
-def erase_case(engine: Engine, reference: str, actor: str, reason: str) -> None:
-    """Erase an initiative with its history, its conversation and its handoffs."""
+NO_GALLRING_DECISION = (
+    "Ärendet {reference} raderas inte. Ett inkommet initiativ är en allmän handling och får bara "
+    "gallras enligt ett beslut om gallring som kommunen har fattat (arkivlagen), och profilen "
+    "anger inget sådant beslut (registration.gallring_decision). En begäran om radering enligt "
+    "GDPR gäller inte det kommunen måste bevara (artikel 17.3 b). Samtal som aldrig blev ett "
+    "ärende raderar du med 'radera samtal'."
+)
+WRONG_DECISION = (
+    "Ärendet {reference} raderas inte: ange kommunens beslut om gallring exakt som i profilen: "
+    "'{decision}'."
+)
+
+
+def _same_decision(given: str | None, decision: str) -> bool:
+    def normal(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return given is not None and normal(given) == normal(decision)
+
+
+def erase_case(
+    engine: Engine,
+    reference: str,
+    actor: str,
+    reason: str,
+    gallring_decision: str | None,
+    named_decision: str | None,
+) -> None:
+    """Gallra an initiative with its history, mail, conversation and handoffs.
+
+    `gallring_decision` is the profile's; `named_decision` is the one the caseworker names, so
+    nobody gallrar by mistake. Refused (ErasureRefused) unless both are there and agree.
+    """
+    if not gallring_decision:
+        raise ErasureRefused(NO_GALLRING_DECISION.format(reference=reference))
+    if not _same_decision(named_decision, gallring_decision):
+        raise ErasureRefused(WRONG_DECISION.format(reference=reference, decision=gallring_decision))
     with engine.begin() as connection:
         row = connection.execute(
             select(initiatives.c.id, initiatives.c.conversation_id).where(
@@ -123,12 +170,19 @@ def erase_case(engine: Engine, reference: str, actor: str, reason: str) -> None:
         if row is None:
             raise CaseNotFound(f"Det finns inget ärende med referensen {reference}.")
         connection.execute(delete(status_history).where(status_history.c.initiative_id == row.id))
+        connection.execute(delete(outbox).where(outbox.c.initiative_id == row.id))
         connection.execute(delete(initiatives).where(initiatives.c.id == row.id))
         _delete_events(connection, [row.conversation_id])
         connection.execute(
             delete(handoffs).where(handoffs.c.conversation_id == row.conversation_id)
         )
-        audit.record(connection, actor, "radera_arende", reference, reason)
+        audit.record(
+            connection,
+            actor,
+            "radera_arende",
+            reference,
+            f"gallrad enligt {gallring_decision}; {reason}",
+        )
 
 
 def _count_events(connection: Connection, conversation_ids: list[str]) -> int:

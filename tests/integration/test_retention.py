@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import text
 
@@ -17,7 +19,7 @@ from bot.intake_queue import audit
 from bot.intake_queue.handoffs import Handoffs, Kind
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.retention import ErasureRefused, erase_case, erase_conversation, purge_expired
-from bot.profile import load_profile
+from bot.profile import PROFILE_DIR, active_profile, load_profile
 from bot.record import build_record
 from tests.intake_fixtures import all_yes, complete_state
 from tests.postgres import fresh_database
@@ -26,6 +28,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 RETENTION = timedelta(days=90)
 OLD = NOW - RETENTION - timedelta(days=1)
 RECENT = NOW - timedelta(days=10)
+DECISION = "Dokumenthanteringsplan för kommunstyrelsen, KS 2024/117"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -133,15 +136,39 @@ def test_a_case_conversation_is_erased_with_its_case(queue) -> None:
         erase_conversation(queue.engine, "conv-case", "karin", "begäran")
     assert events_of(queue, "conv-case") == 1
 
-    erase_case(queue.engine, reference, "karin", "begäran enligt art. 17")
+    erase_case(queue.engine, reference, "karin", "utgallrad", DECISION, f"  {DECISION.upper()} ")
     with pytest.raises(CaseNotFound):
         queue.get(reference)
     assert events_of(queue, "conv-case") == 0
     entry = audit.entries(queue.engine, subject=reference)[0]
     assert entry.action == "radera_arende"
+    assert entry.detail == f"gallrad enligt {DECISION}; utgallrad"
 
 
-def test_cli_purge_erase_and_log(queue, url: str, capsys) -> None:
+def test_a_case_is_only_erased_under_a_gallring_decision(queue) -> None:
+    """A received initiative is an allmän handling: no decision, no erasure."""
+    say(queue, "conv-kept", RECENT)
+    reference = submit_case(queue, "conv-kept")
+    with pytest.raises(ErasureRefused, match="allmän handling") as refused:
+        erase_case(queue.engine, reference, "karin", "begäran enligt art. 17", None, None)
+    assert "gallring_decision" in str(refused.value) and "17.3 b" in str(refused.value)
+    with pytest.raises(ErasureRefused, match=f"exakt som i profilen: '{DECISION}'"):
+        erase_case(queue.engine, reference, "karin", "x", DECISION, "något annat beslut")
+    assert queue.get(reference)["reference"] == reference
+    assert events_of(queue, "conv-kept") == 1
+    assert audit.entries(queue.engine, subject=reference) == []
+
+
+def test_erasing_a_case_takes_its_unsent_mail_with_it(queue) -> None:
+    from bot.intake_queue import outbox
+
+    reference = submit_case(queue, "conv-mail")
+    assert len(outbox.for_case(queue.engine, reference)) == 2
+    erase_case(queue.engine, reference, "karin", "utgallrad", DECISION, DECISION)
+    assert outbox.for_case(queue.engine, reference) == []
+
+
+def test_cli_purge_erase_and_log(queue, url: str, capsys, monkeypatch, tmp_path: Path) -> None:
     say(queue, "conv-cli", datetime.now(timezone.utc) - timedelta(days=400))
     assert main(["--database", url, "gallra", "--provkor"]) == 0
     assert "Skulle radera 1 samtal" in capsys.readouterr().out
@@ -152,10 +179,29 @@ def test_cli_purge_erase_and_log(queue, url: str, capsys) -> None:
     reference = submit_case(queue, "conv-cli-case")
     assert main(["--database", url, "radera", "samtal", "conv-cli-case", "--orsak", "x"]) == 2
     assert f"hör till ärende {reference}" in capsys.readouterr().err
-    code = main(
-        ["--database", url, "radera", "arende", reference, "--orsak", "begäran", "--som", "karin"]
-    )
-    assert code == 0 and "är raderat" in capsys.readouterr().out
+    erase = ["--database", url, "radera", "arende", reference, "--orsak", "begäran"]
+    assert main([*erase, "--beslut", "KS 2024/117", "--som", "karin"]) == 2
+    err = capsys.readouterr().err
+    assert "allmän handling" in err and "registration.gallring_decision" in err
+    assert err.count("\n") == 1 and queue.get(reference)["reference"] == reference
+
+    monkeypatch.setenv("IOP_PROFILE", str(profile_with_decision(tmp_path)))
+    active_profile.cache_clear()
+    assert main([*erase, "--beslut", "KS 2024/117", "--som", "karin"]) == 2
+    assert f"exakt som i profilen: '{DECISION}'" in capsys.readouterr().err
+    code = main([*erase, "--beslut", DECISION, "--som", "karin"])
+    assert code == 0
+    assert f"gallrat enligt {DECISION}" in capsys.readouterr().out
     assert main(["--database", url, "logg"]) == 0
     log = capsys.readouterr().out
     assert "radera_arende" in log and reference in log and "gallring" in log
+    assert f"gallrad enligt {DECISION}; begäran" in log
+
+
+def profile_with_decision(directory: Path) -> Path:
+    """Mora's profile as a kommun with a gallring decision would have it."""
+    raw = yaml.safe_load((PROFILE_DIR / "mora.yml").read_text(encoding="utf-8"))
+    raw["registration"]["gallring_decision"] = DECISION
+    path = directory / "mora_med_gallring.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
