@@ -257,7 +257,11 @@ def _question_to_revisit(
 
 
 class ActionChecklistVerdict(Action):
-    """Tells the organisation honestly what its answers mean, and what it can do next."""
+    """Tells the organisation honestly what its answers mean, and what it can do next.
+
+    Whatever the answers, the organisation may hand the initiative in: the checklist is its own
+    first self-assessment, and the kommun receives every initiative and judges it itself.
+    """
 
     def name(self) -> str:
         return ActionName.CHECKLIST_VERDICT
@@ -270,12 +274,15 @@ class ActionChecklistVerdict(Action):
         done = progress(done=True)  # on the verdict's first message: the widget hides progress
         if result.outcome is Outcome.DOES_NOT_FIT:
             dispatcher.utter_message(response=Response.VERDICT_DOES_NOT_FIT, json_message=done)
+            # Why, then what could fit instead: two short messages rather than one long one.
             for criterion in result.failed:
                 dispatcher.utter_message(
                     response=Response.VERDICT_FAILED_CRITERION,
                     number=profile.position(criterion.id),
                     if_no=criterion.if_no,
-                    alternative=criterion.alternative,
+                )
+                dispatcher.utter_message(
+                    response=Response.VERDICT_FAILED_ALTERNATIVE, alternative=criterion.alternative
                 )
         elif result.outcome is Outcome.MAY_FIT:
             dispatcher.utter_message(response=Response.VERDICT_MAY_FIT, json_message=done)

@@ -33,7 +33,7 @@ from bot.intake.choices import (
 )
 from bot.intake.flow import Result, apply_reply, declaration_text
 from bot.intake.parsing import Reply
-from bot.intake.state import IntakeState
+from bot.intake.state import IntakeState, utc_now
 from bot.intake.steps import FIELDS, SECTION_ORDER, Kind, Section, Step, next_step
 from bot.intake_queue.transcripts import from_events
 from bot.names import Action as ActionName
@@ -67,7 +67,12 @@ def explain_step(dispatcher: CollectingDispatcher, profile: Profile, step: Step)
 
 
 class ActionStartIntake(Action):
-    """Starts or resumes the intake once the checklist says IOP can fit."""
+    """Starts or resumes the intake once the checklist is answered, whatever it says.
+
+    The kommun receives every initiative (Mora's guideline: it "skall … tas emot … för
+    bedömning"); the checklist is only the organisation's first self-assessment, and it follows
+    the record so the caseworker knows which criteria to look at first.
+    """
 
     def name(self) -> str:
         return ActionName.START_INTAKE
@@ -86,19 +91,32 @@ class ActionStartIntake(Action):
         if verdict is Outcome.INCOMPLETE:
             dispatcher.utter_message(response=Response.INTAKE_NEEDS_CHECKLIST)
             return [*start_or_resume_checklist(dispatcher, tracker), FollowupAction(Form.CHECKLIST)]
-        if verdict is Outcome.DOES_NOT_FIT:
-            dispatcher.utter_message(response=Response.INTAKE_DOES_NOT_FIT)
-            return []
         if state is None:
             state = IntakeState()
+            if verdict is Outcome.DOES_NOT_FIT:
+                dispatcher.utter_message(response=Response.INTAKE_SELF_ASSESSMENT_FOLLOWS)
             dispatcher.utter_message(response=Response.INTAKE_INTRO)
         else:
-            if state.consent and not state.consent.get("given"):
-                # Coming back after saying no to the processing: ask that question again.
-                state.consent = None
-                state.unmark("consent")
             dispatcher.utter_message(response=Response.INTAKE_RESUME)
+        if state.privacy_notice is None:
+            tell_about_personal_data(dispatcher, profile, state)
         return [SlotSet(Slot.INTAKE, state.to_slot()), FollowupAction(Form.INTAKE)]
+
+
+def tell_about_personal_data(
+    dispatcher: CollectingDispatcher, profile: Profile, state: IntakeState
+) -> None:
+    """The information notice (GDPR art. 13), once, before the first personal question."""
+    registration = profile.registration
+    dispatcher.utter_message(
+        response=Response.INTAKE_PRIVACY_NOTICE,
+        controller=registration.controller,
+        dpo_email=registration.data_protection_officer,
+    )
+    dispatcher.utter_message(
+        response=Response.INTAKE_PRIVACY_NOTICE_RECORDS, retention_days=profile.retention_days
+    )
+    state.privacy_notice = {"version": profile.privacy_notice_version, "shown_at": utc_now()}
 
 
 class ActionInformOutsideForm(Action):
@@ -296,9 +314,6 @@ class ActionSubmitIntake(Action):
                 response=Response.INTAKE_ALREADY_SUBMITTED, reference=state.reference
             )
             return []
-        if state.consent and not state.consent.get("given"):
-            dispatcher.utter_message(response=Response.INTAKE_NO_CONSENT)
-            return []
         if missing_for_submission(profile, state):
             dispatcher.utter_message(response=Response.INTAKE_INCOMPLETE)
             return []
@@ -318,20 +333,22 @@ class ActionSubmitIntake(Action):
             dispatcher.utter_message(response=Response.INTAKE_SUBMIT_FAILED)
             return []
         state.reference = submission.reference
+        dispatcher.utter_message(response=Response.INTAKE_SUBMITTED, reference=submission.reference)
         dispatcher.utter_message(
-            response=Response.INTAKE_SUBMITTED,
-            reference=submission.reference,
-            next_steps=profile.next_steps,
+            response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
         )
-        missing = [
+        # Where to send the documents that exist or come later, quoting the reference.
+        to_send = [
             profile.document(document_id).name
             for document_id, detail in state.documents.items()
-            if detail.get("status") != "finns"
+            if detail.get("status") in ("finns", "kommer_senare")
         ]
-        if missing:
+        if to_send:
             dispatcher.utter_message(
                 response=Response.INTAKE_SUBMITTED_MISSING,
-                documents="\n".join(f"• {name}" for name in missing),
+                reference=submission.reference,
+                documents_email=profile.registration.documents_email,
+                documents="\n".join(f"• {name}" for name in to_send),
             )
         if state.declaration_refused:
             dispatcher.utter_message(response=Response.INTAKE_SUBMITTED_NOT_SIGNED)

@@ -29,6 +29,8 @@ def profile_facts(profile: Profile) -> dict[str, Any]:
         "examples": profile.examples,
         "retention_days": profile.retention_days,
         "contact_email": profile.kommun.contact.email,
+        "controller": profile.registration.controller,
+        "dpo_email": profile.registration.data_protection_officer,
     }
 
 

@@ -130,6 +130,7 @@ class Response:
     VERDICT_FAILED_CRITERION = "utter_verdict_failed_criterion"
     VERDICT_NEXT_STEPS = "utter_verdict_next_steps"
     VERDICT_OPTIONS = "utter_verdict_options"
+    VERDICT_FAILED_ALTERNATIVE = "utter_verdict_failed_alternative"
     OFFER_MORE = "utter_offer_more"
     OFFER_CHECK = "utter_offer_check"
     ANYTHING_ELSE = "utter_anything_else"
@@ -168,7 +169,9 @@ class Response:
     INTAKE_INTRO = "utter_intake_intro"
     INTAKE_RESUME = "utter_intake_resume"
     INTAKE_NEEDS_CHECKLIST = "utter_intake_needs_checklist"
-    INTAKE_DOES_NOT_FIT = "utter_intake_does_not_fit"
+    INTAKE_SELF_ASSESSMENT_FOLLOWS = "utter_intake_self_assessment_follows"
+    INTAKE_PRIVACY_NOTICE = "utter_intake_privacy_notice"
+    INTAKE_PRIVACY_NOTICE_RECORDS = "utter_intake_privacy_notice_records"
     INTAKE_ALREADY_SUBMITTED = "utter_intake_already_submitted"
     INTAKE_SKIPPED = "utter_intake_skipped"
     INTAKE_CORRECTING = "utter_intake_correcting"
@@ -178,7 +181,6 @@ class Response:
     INTAKE_DECLARATION_REFUSED = "utter_intake_declaration_refused"
     INTAKE_DOC_WHY = "utter_intake_doc_why"
     INTAKE_HELP_GENERIC = "utter_intake_help_generic"
-    INTAKE_NO_CONSENT = "utter_intake_no_consent"
     INTAKE_SUBMITTED = "utter_intake_submitted"
     INTAKE_SUBMITTED_MISSING = "utter_intake_submitted_missing"
     INTAKE_SUBMITTED_NOT_SIGNED = "utter_intake_submitted_not_signed"
@@ -216,7 +218,6 @@ class Response:
         "signatory_role",
         "declaration",
         "summary",
-        "consent",
     )
     # A section heading when the intake moves on: utter_intake_section_<section>.
     INTAKE_SECTIONS = ("organisation", "contact", "initiative", "documents", "declaration")
@@ -256,7 +257,6 @@ class Response:
         "concerned_units",
         "signatory_name",
         "declaration",
-        "consent",
         "summary",
     )
 

@@ -19,8 +19,13 @@ from bot.intake.choices import CONTRIBUTION_KINDS, mentioned
 from bot.intake.state import IntakeState
 from bot.profile import Profile
 
-SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).parent / "schemas" / f"initiative-record.v{SCHEMA_VERSION}.json"
+# Version 2 (2026-12): no consent (the legal basis is GDPR art. 6.1 e), the information notice
+# shown instead, the criteria to look at first, and how the declaration was given. Records stored
+# under version 1 are still validated against version 1.
+SCHEMA_VERSION = 2
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_PATH = SCHEMA_DIR / f"initiative-record.v{SCHEMA_VERSION}.json"
+DECLARATION_METHOD = "intygat_i_chatten"
 INITIAL_STATUS = "inkommen"
 
 
@@ -29,12 +34,18 @@ class RecordError(ValueError):
 
 
 @cache
-def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    path = SCHEMA_DIR / f"initiative-record.v{version}.json"
+    if not path.is_file():
+        raise RecordError(f"No schema for record version {version!r}.")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def problems(record: dict[str, Any]) -> list[str]:
-    validator = Draft202012Validator(schema(), format_checker=FormatChecker())
+    version = record.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int):
+        return [f"schema_version: {version!r} is not a version number"]
+    validator = Draft202012Validator(schema(version), format_checker=FormatChecker())
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(record)'}: {error.message}"
         for error in sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
@@ -66,8 +77,6 @@ def missing_for_submission(profile: Profile, state: IntakeState) -> list[str]:
     missing += [f"doc:{d.id}" for d in profile.documents if d.id not in state.documents]
     if not state.declaration:
         missing.append("declaration")
-    if not (state.consent and state.consent.get("given")):
-        missing.append("consent")
     return missing
 
 
@@ -87,6 +96,7 @@ def build_record(
     documents = [
         document_entry(profile, d.id, state.documents.get(d.id, {})) for d in profile.documents
     ]
+    assessment = assess(profile.criteria, checklist_answers)
     record = {
         "schema_version": SCHEMA_VERSION,
         "reference": reference,
@@ -100,7 +110,9 @@ def build_record(
         "assigned_to": None,
         "checklist": {
             "source": profile.checklist_source,
-            "verdict": assess(profile.criteria, checklist_answers).outcome.value,
+            # The organisation's own first self-assessment; the kommun makes its own.
+            "verdict": assessment.outcome.value,
+            "look_at_first": [c.id for c in (*assessment.failed, *assessment.unsure)],
             "answers": [
                 {
                     "criterion_id": c.id,
@@ -138,7 +150,7 @@ def build_record(
         "documents": documents,
         "missing_documents": [d["id"] for d in documents if d["status"] != "finns"],
         "declaration": _declaration(state),
-        "consent": state.consent,
+        "privacy_notice": state.privacy_notice,
     }
     return validate_record(record)
 
@@ -160,6 +172,9 @@ def document_entry(profile: Profile, document_id: str, detail: dict[str, Any]) -
 def _declaration(state: IntakeState) -> dict[str, Any]:
     declaration = dict(state.declaration or {})
     signed = declaration.get("status") == "signed"
+    # A click in the chat by a contact person nobody has verified: an attestation, not a
+    # signature. The caseworker records separately when a signed copy arrives.
+    declaration["method"] = DECLARATION_METHOD
     declaration["signatory"] = (
         {
             "name": state.values.get("signatory_name") or state.values["contact_name"],

@@ -35,9 +35,9 @@ FIELD_REPLIES: dict[str, str] = {
     "duration": "tre år",
     "concerned_units": "socialförvaltningen",
     "signatory_name": "ja",
+    "signatory_role": "kassör",  # asked only when someone else signs
     "declaration": "jag intygar",
     "summary": "ja",
-    "consent": "ja",
 }
 
 
@@ -52,7 +52,12 @@ def document_reply(step_id: str, first_document: str, second_document: str) -> s
 
 def complete_state(profile: Profile, overrides: dict[str, str] | None = None) -> IntakeState:
     replies = {**FIELD_REPLIES, **(overrides or {})}
-    state = IntakeState()
+    state = IntakeState(
+        privacy_notice={
+            "version": profile.privacy_notice_version,
+            "shown_at": "2026-11-24T09:00:00+00:00",
+        }
+    )
     first, second = profile.documents[0].id, profile.documents[1].id
     for _ in range(200):
         step = next_step(profile, state)

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
-from bot.export.labels import format_time
+from bot.export.labels import LOOK_AT_FIRST, SELF_ASSESSMENT, format_time
 from bot.export.view import build_view
 
 TEMPLATE = "record.html.j2"
@@ -34,5 +34,7 @@ def render_html(record: dict[str, Any], printed_at: datetime | None = None) -> s
     """The whole case file as HTML; `printed_at` (default now) is shown in the footer."""
     return _template().render(
         view=build_view(record),
+        self_assessment=SELF_ASSESSMENT,
+        look_at_first=LOOK_AT_FIRST,
         printed_at=format_time(printed_at or datetime.now().astimezone()),
     )

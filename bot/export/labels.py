@@ -13,6 +13,9 @@ from bot.intake_queue.statuses import Status
 
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 NOT_GIVEN = "Ej angivet"
+# The checklist verdict is the organisation's own answers, never the kommun's assessment.
+SELF_ASSESSMENT = "Organisationens första bedömning"
+LOOK_AT_FIRST = "Titta först på"
 
 VERDICTS = {
     "kan_passa": "Kan passa",
@@ -21,7 +24,13 @@ VERDICTS = {
     "ej_klar": "Ej klar",
 }
 ANSWERS = {"ja": "Ja", "nej": "Nej", "vet_inte": "Vet inte"}
-DECLARATION_STATUSES = {"signed": "Undertecknat", "refused": "Avböjt"}
+# "signed" is a click in the chat by a contact person nobody has verified: an attestation, not a
+# signature (a signed copy, when it arrives, is recorded on the case by the caseworker).
+DECLARATION_STATUSES = {
+    "signed": "Intygat i chatten (inte underskrivet)",
+    "refused": "Inte lämnat i chatten",
+}
+LEGAL_BASIS = "Uppgift av allmänt intresse (dataskyddsförordningen artikel 6.1 e)"
 SPEAKERS = {"user": "Organisationen", "bot": "IOP-lotsen", "caseworker": "Handläggare"}
 
 

@@ -19,7 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from bot.export.labels import format_time
+from bot.export.labels import LOOK_AT_FIRST, SELF_ASSESSMENT, format_time
 from bot.export.view import RecordView, Section, build_view
 
 FONT = "DejaVu"
@@ -176,7 +176,7 @@ def render_pdf(record: dict[str, Any], printed_at: datetime | None = None) -> by
     _checklist(pdf, view)
     _documents(pdf, view)
     _declaration(pdf, view)
-    pdf.heading(view.consent.title)
+    pdf.heading(view.personal_data.title)
     pdf.fields(view.consent)
     _history(pdf, view)
     _transcript(pdf, view)
@@ -197,7 +197,11 @@ def _title(pdf: _CaseFile, view: RecordView) -> None:
 
 def _checklist(pdf: _CaseFile, view: RecordView) -> None:
     pdf.heading("Checklistan")
-    pdf.paragraph(f"Bedömning: {view.verdict}", style="B")
+    pdf.paragraph(f"{SELF_ASSESSMENT}: {view.verdict}", style="B")
+    if view.look_at_first:
+        pdf.paragraph(f"{LOOK_AT_FIRST}:", style="B")
+        for statement in view.look_at_first:
+            pdf.paragraph(f"• {statement}")
     pdf.paragraph(f"Källa: {view.checklist_source}", size=8)
     pdf.ln(1)
     rows = [["Kriterium", "Svar"], *([r.statement, r.answer] for r in view.checklist)]

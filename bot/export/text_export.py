@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from bot.export.labels import LOOK_AT_FIRST, SELF_ASSESSMENT
 from bot.export.view import RecordView, Section, build_view
 
 WIDTH = 100
@@ -51,7 +52,13 @@ def _section(section: Section) -> str:
 
 
 def _checklist(view: RecordView) -> str:
-    lines = [_title("Checklistan"), _field("Bedömning", view.verdict)]
+    lines = [_title("Checklistan"), _field(SELF_ASSESSMENT, view.verdict)]
+    if view.look_at_first:
+        lines.append(f"{LOOK_AT_FIRST}:")
+        lines += [
+            textwrap.fill(s, WIDTH, initial_indent="  • ", subsequent_indent="    ")
+            for s in view.look_at_first
+        ]
     lines += [
         textwrap.fill(
             f"[{row.answer}] {row.statement}", WIDTH, initial_indent="  ", subsequent_indent="    "

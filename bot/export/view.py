@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.export.labels import (
     DECLARATION_STATUSES,
+    LEGAL_BASIS,
     NOT_GIVEN,
     SPEAKERS,
     answer_label,
@@ -91,14 +92,21 @@ class RecordView:
     initiative: Section
     checklist_source: str
     verdict: str
+    # Criteria answered "nej" or "vet inte": what the caseworker should look at first.
+    look_at_first: tuple[str, ...]
     checklist: tuple[ChecklistRow, ...]
     documents: tuple[DocumentRow, ...]
     missing_documents: tuple[str, ...]
     declaration: Section
     declaration_text: str
-    consent: Section
+    personal_data: Section
     history: tuple[HistoryRow, ...]
     transcript: tuple[Utterance, ...]
+
+    @property
+    def consent(self) -> Section:
+        """Old name, kept until the console's case template says `personal_data`."""
+        return self.personal_data
 
     def sections(self) -> tuple[Section, ...]:
         """The plain label/value sections, in reading order (for simple renderers)."""
@@ -108,6 +116,7 @@ class RecordView:
 def build_view(record: dict[str, Any]) -> RecordView:
     """Turn a stored record (as `IntakeQueue.get()` returns it) into the caseworker's view."""
     organisation = record["organisation"]
+    statements = {a["criterion_id"]: a["statement"] for a in record["checklist"]["answers"]}
     return RecordView(
         reference=record["reference"],
         organisation_name=organisation["name"],
@@ -120,6 +129,9 @@ def build_view(record: dict[str, Any]) -> RecordView:
         initiative=_initiative(record["initiative"]),
         checklist_source=record["checklist"]["source"],
         verdict=verdict_label(record["checklist"]["verdict"]),
+        look_at_first=tuple(
+            statements.get(c, c) for c in record["checklist"].get("look_at_first", [])
+        ),
         checklist=tuple(
             ChecklistRow(a["statement"], answer_label(a["answer"]))
             for a in record["checklist"]["answers"]
@@ -128,7 +140,7 @@ def build_view(record: dict[str, Any]) -> RecordView:
         missing_documents=_missing_documents(record),
         declaration=_declaration(record["declaration"]),
         declaration_text=record["declaration"]["text"],
-        consent=_consent(record["consent"]),
+        personal_data=_personal_data(record),
         history=tuple(_history(h) for h in record.get("status_history", [])),
         transcript=tuple(utterance(u) for u in record.get("transcript", [])),
     )
@@ -227,7 +239,7 @@ def _declaration(declaration: dict[str, Any]) -> Section:
     fields = [Field("Status", DECLARATION_STATUSES.get(declaration["status"], "Okänd"))]
     if signatory:
         fields += [
-            Field("Undertecknare", signatory["name"]),
+            Field("Intygat av", signatory["name"]),
             Field("Roll", text_or_default(signatory.get("role"))),
             Field("Organisation", signatory["organisation"]),
             Field("Intygande", declaration.get("statement") or NOT_GIVEN),
@@ -249,13 +261,28 @@ def _hash_check(declaration: dict[str, Any]) -> str:
     return "VARNING: intygets text stämmer inte med kontrollsumman."
 
 
-def _consent(consent: dict[str, Any]) -> Section:
+def _personal_data(record: dict[str, Any]) -> Section:
+    """The information notice shown; records of schema version 1 asked for consent instead."""
+    if "consent" in record:
+        consent = record["consent"]
+        return Section(
+            "Personuppgifter",
+            (
+                Field(
+                    "Samtycke (version 1 av posten)",
+                    "Lämnat" if consent.get("given") else "Ej lämnat",
+                ),
+                Field("Tidpunkt", format_time(consent.get("at"))),
+                Field("Integritetsinformation, version", consent["privacy_notice_version"]),
+            ),
+        )
+    notice = record.get("privacy_notice") or {}
     return Section(
-        "Samtycke",
+        "Personuppgifter",
         (
-            Field("Samtycke till behandling", "Lämnat" if consent.get("given") else "Ej lämnat"),
-            Field("Tidpunkt", format_time(consent.get("at"))),
-            Field("Integritetsinformation, version", consent["privacy_notice_version"]),
+            Field("Rättslig grund", LEGAL_BASIS),
+            Field("Information om behandlingen visad", format_time(notice.get("shown_at"))),
+            Field("Informationens version", text_or_default(notice.get("version"))),
         ),
     )
 

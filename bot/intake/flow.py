@@ -15,7 +15,6 @@ from bot.form_input import looks_like_a_name
 from bot.intake.parsing import SKIP, Reply, parse
 from bot.intake.state import IntakeState, utc_now
 from bot.intake.steps import (
-    CONSENT,
     DOC_PREFIX,
     FIELDS,
     SUMMARY,
@@ -33,7 +32,6 @@ _CHANGE_VERB = re.compile(
     r"(?:ändra|andra|rätta|ratta|byt|byta|korrigera|uppdatera)\b",
     re.IGNORECASE,
 )
-_CONSENT_ALIASES = ("samtycket", "samtycke")
 # "Ändra e-post" is a command; "Ändra synen på äldre i målgruppen" is an answer.
 MAX_COMMAND_WORDS = 6
 
@@ -88,7 +86,6 @@ def correction_target(
         candidates += [(alias, field.id) for alias in field.aliases]
     for alias, document_id in _document_aliases(profile).items():
         candidates.append((alias, doc_step_id(document_id, "status")))
-    candidates += [(alias, CONSENT) for alias in _CONSENT_ALIASES]
     found = [(alias, step) for alias, step in candidates if f" {alias} " in words]
     if not found:
         return None
@@ -125,7 +122,6 @@ def _start_correction(state: IntakeState, target: str) -> None:
         state.declaration_shown = False
     # After any change the user sees the summary again and confirms it once more.
     state.unmark(SUMMARY)
-    state.unmark(CONSENT)
 
 
 def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None:
@@ -135,12 +131,6 @@ def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None
         return
     if step.kind is Kind.DECLARATION:
         state.declaration = _declaration(profile, state, signed=bool(value))
-    elif step.kind is Kind.CONSENT:
-        state.consent = {
-            "given": bool(value),
-            "at": utc_now(),
-            "privacy_notice_version": profile.privacy_notice_version,
-        }
     elif step.kind is Kind.SUMMARY:
         return
     elif step.id == "signatory_name" and _means_it_is_me(value):
@@ -153,9 +143,22 @@ def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None
         state.values[step.id] = value
 
 
+# Words a "yes, it is me" may be made of; any other word ("Ja förening") makes the reply a name.
+_ITS_ME_WORDS = frozenset(
+    {
+        *("ja", "jo", "japp", "jepp", "javisst", "absolut", "visst", "precis", "stammer"),
+        *("det", "ar", "jag", "mig", "sjalv", "gor", "skriver", "under", "kan", "tack"),
+        *("okej", "ok"),
+    }
+)
+
+
 def _means_it_is_me(value: Any) -> bool:
-    """ "Ja, det är jag" to "who signs?"; a name such as "Ja Young Kim" is a name."""
-    return isinstance(value, str) and not looks_like_a_name(value) and Reply(value).yes_no() is True
+    """ "Ja, det är jag" to "who signs?"; "Ja Young Kim" or "Ja förening" is a name."""
+    if not isinstance(value, str) or looks_like_a_name(value):
+        return False
+    words = re.findall(r"[a-z]+", fold_diacritics(value.lower()))
+    return bool(words) and set(words) <= _ITS_ME_WORDS and Reply(value).yes_no() is True
 
 
 def _declaration(profile: Profile, state: IntakeState, signed: bool) -> dict[str, Any]:

@@ -259,5 +259,4 @@ _PARSERS = {
     Kind.DOC_LINK: _url,
     Kind.DECLARATION: _yes_no,
     Kind.SUMMARY: _yes_no,
-    Kind.CONSENT: _yes_no,
 }

@@ -26,7 +26,9 @@ class IntakeState:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     answered: list[str] = field(default_factory=list)
     declaration: dict[str, Any] | None = None
-    consent: dict[str, Any] | None = None
+    # When the information notice on personal data was shown (GDPR art. 13): the legal basis is
+    # the kommun's task in the public interest (art. 6.1 e), so no consent is asked for.
+    privacy_notice: dict[str, Any] | None = None
     # A step the user asked to change; asked next, then the intake carries on where it was.
     override: str | None = None
     reference: str | None = None

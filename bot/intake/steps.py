@@ -31,7 +31,6 @@ class Kind(str, Enum):
     DOC_LINK = "doc_link"
     DECLARATION = "declaration"
     SUMMARY = "summary"
-    CONSENT = "consent"
 
 
 class Section(str, Enum):
@@ -152,13 +151,12 @@ FIELDS: tuple[Field, ...] = (
 )
 
 SUMMARY = "summary"
-CONSENT = "consent"
 DOC_PREFIX = "doc"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One question: a field, a part of one document's details, the summary or the consent."""
+    """One question: a field, a part of one document's details, or the summary (which submits)."""
 
     id: str
     section: Section
@@ -207,7 +205,6 @@ def all_steps(profile: Profile, state: IntakeState) -> list[Step]:
         *_document_steps(profile, state),
         *by_section[Section.DECLARATION],
         Step(SUMMARY, Section.SUMMARY, Kind.SUMMARY),
-        Step(CONSENT, Section.SUMMARY, Kind.CONSENT),
     ]
 
 

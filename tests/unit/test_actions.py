@@ -227,12 +227,13 @@ async def test_verdict_with_a_no_names_the_criterion_why_and_the_alternative():
     assert responses(dispatcher) == [
         Response.VERDICT_DOES_NOT_FIT,
         Response.VERDICT_FAILED_CRITERION,
+        Response.VERDICT_FAILED_ALTERNATIVE,
         Response.VERDICT_OPTIONS,
     ]
     failed = dispatcher.messages[1]
     assert failed["number"] == 7
     assert failed["if_no"] == MORA.criteria[6].if_no
-    assert failed["alternative"] == MORA.criteria[6].alternative
+    assert dispatcher.messages[2]["alternative"] == MORA.criteria[6].alternative
 
 
 async def test_verdict_with_dont_knows_flags_them_for_the_caseworker():

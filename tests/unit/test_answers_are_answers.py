@@ -46,7 +46,13 @@ EVERYDAY_WORDS = [
     "Prata", "Ring", "Vad", "Fortsätt", "Start", "Klar", "Frid", "Glad", "Hopp", "Vän",
 ]  # fmt: skip
 SUFFIXES = ["IF", "förening", "vänner", "i Mora", "Dalarna", "IK", "stiftelse", "församling"]
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised: CI runs the same examples every time, so a red run is a real finding, not luck.
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def allowed_as_plain_answer(text: str) -> bool:

@@ -211,7 +211,7 @@ def test_html_for_a_refused_declaration(record: dict[str, Any]) -> None:
     record["declaration"].update(status="refused", signatory=None, statement=None)
     assert problems(record) == []
     page = render_html(record)
-    assert '<td class="text">Avböjt i chatten</td>' in page
+    assert '<td class="text">Inte lämnat i chatten</td>' in page
     assert "Intygat av" not in page
 
 

@@ -47,20 +47,45 @@ async def test_start_before_the_checklist_runs_the_checklist_first():
     assert events[-1] == {"event": "followup", "name": Form.CHECKLIST, "timestamp": None}
 
 
-async def test_start_refuses_politely_when_the_checklist_says_no():
+async def test_a_no_in_the_checklist_still_opens_the_intake_and_says_the_assessment_follows():
     answers = {**ALL_YES, MORA.criteria[0].id: Answer.NO.value}
     dispatcher, events = await run(
         ActionStartIntake(), make_tracker({Slot.CHECKLIST_ANSWERS: answers})
     )
-    assert responses(dispatcher) == [Response.INTAKE_DOES_NOT_FIT]
-    assert events == []
+    assert responses(dispatcher) == [
+        Response.INTAKE_SELF_ASSESSMENT_FOLLOWS,
+        Response.INTAKE_INTRO,
+        Response.INTAKE_PRIVACY_NOTICE,
+        Response.INTAKE_PRIVACY_NOTICE_RECORDS,
+    ]
+    assert events[-1]["name"] == Form.INTAKE
+
+
+async def test_the_privacy_notice_names_the_controller_and_dpo_and_is_shown_once():
+    dispatcher, events = await run(
+        ActionStartIntake(), make_tracker({Slot.CHECKLIST_ANSWERS: ALL_YES})
+    )
+    notice = dispatcher.messages[1]
+    assert notice["controller"] == MORA.registration.controller
+    assert notice["dpo_email"] == MORA.registration.data_protection_officer
+    state = IntakeState.from_slot(events[0]["value"])
+    assert state.privacy_notice["version"] == MORA.privacy_notice_version
+    again, _ = await run(
+        ActionStartIntake(),
+        make_tracker({Slot.CHECKLIST_ANSWERS: ALL_YES, Slot.INTAKE: state.to_slot()}),
+    )
+    assert responses(again) == [Response.INTAKE_RESUME]
 
 
 async def test_start_after_a_good_verdict_opens_the_intake_form_with_a_new_key():
     dispatcher, events = await run(
         ActionStartIntake(), make_tracker({Slot.CHECKLIST_ANSWERS: ALL_YES})
     )
-    assert responses(dispatcher) == [Response.INTAKE_INTRO]
+    assert responses(dispatcher) == [
+        Response.INTAKE_INTRO,
+        Response.INTAKE_PRIVACY_NOTICE,
+        Response.INTAKE_PRIVACY_NOTICE_RECORDS,
+    ]
     state = IntakeState.from_slot(events[0]["value"])
     assert state is not None and state.key
     assert events[-1]["name"] == Form.INTAKE
@@ -122,12 +147,17 @@ async def test_submit_failure_keeps_everything_and_says_so(monkeypatch):
     assert events == []  # nothing changes: the user can try again
 
 
-async def test_no_consent_is_not_submitted(queue):
-    state = complete_state(MORA, overrides={"consent": "nej"})
-    tracker = make_tracker({Slot.INTAKE: state.to_slot(), Slot.CHECKLIST_ANSWERS: ALL_YES})
+async def test_an_initiative_with_three_nos_is_received_with_its_self_assessment(queue):
+    no_ids = [c.id for c in MORA.criteria[4:7]]
+    answers = {**ALL_YES, **dict.fromkeys(no_ids, Answer.NO.value)}
+    state = complete_state(MORA)
+    tracker = make_tracker({Slot.INTAKE: state.to_slot(), Slot.CHECKLIST_ANSWERS: answers})
     dispatcher, _ = await run(ActionSubmitIntake(), tracker)
-    assert responses(dispatcher) == [Response.INTAKE_NO_CONSENT]
-    assert queue.list_cases() == []
+    assert responses(dispatcher)[0] == Response.INTAKE_SUBMITTED
+    [case] = queue.list_cases()
+    record = queue.get(case.reference)
+    assert record["checklist"]["verdict"] == "passar_inte"
+    assert record["checklist"]["look_at_first"] == no_ids
 
 
 async def test_details_typed_while_the_intake_is_paused_bring_it_back():

@@ -124,7 +124,6 @@ def test_a_button_payload_is_never_stored_as_text():
 def test_change_command_jumps_to_the_field_and_then_back_to_the_summary():
     state = complete_state(MORA)
     state.unmark("summary")
-    state.unmark("consent")
     step, outcome = answer(state, "ändra e-post")
     assert step.id == "summary"
     assert (outcome.result, outcome.target) == (Result.CORRECTING, "contact_email")
@@ -137,7 +136,6 @@ def test_change_command_jumps_to_the_field_and_then_back_to_the_summary():
 def test_at_the_summary_naming_the_field_is_enough_and_no_asks_which_field():
     state = complete_state(MORA)
     state.unmark("summary")
-    state.unmark("consent")
     assert answer(state, "nej")[1].result is Result.WHICH_FIELD
     assert answer(state, "telefonnummer")[1].target == "contact_phone"
 
@@ -180,7 +178,7 @@ def test_refusing_the_declaration_signs_nothing_and_the_intake_goes_on():
     state = complete_state(MORA, overrides={"declaration": "nej"})
     assert state.declaration["status"] == "refused"
     assert state.declaration["statement"] is None
-    assert state.consent["given"] is True
+    assert next_step(MORA, state) is None  # the summary was confirmed: ready to hand in
 
 
 def test_skip_marker_is_distinct_from_a_stored_value():
@@ -209,3 +207,19 @@ def test_every_summary_label_names_its_own_field_for_a_correction():
         if field in ("documents", "declaration"):
             continue
         assert correction_target(MORA, state, label, at_summary=True) == field, label
+
+
+@pytest.mark.parametrize(
+    ("reply", "signatory"),
+    [
+        ("ja, det är jag", "Anna Berg"),
+        ("Ja jag skriver under", "Anna Berg"),
+        ("japp", "Anna Berg"),
+        ("Ja förening", "Ja förening"),
+        ("Ja Young Kim", "Ja Young Kim"),
+        ("ja sara lind", "ja sara lind"),
+    ],
+)
+def test_only_a_plain_yes_makes_the_contact_person_the_signatory(reply, signatory):
+    state = complete_state(MORA, overrides={"signatory_name": reply})
+    assert state.values["signatory_name"] == signatory

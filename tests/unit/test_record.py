@@ -9,7 +9,7 @@ import pytest
 from bot.assessment import Answer
 from bot.intake.state import IntakeState
 from bot.profile import load_profile
-from bot.record import RecordError, build_record, problems, schema
+from bot.record import RecordError, build_record, problems, schema, validate_record
 from tests.intake_fixtures import all_yes, complete_state, record_for
 
 MORA = load_profile("mora")
@@ -69,10 +69,35 @@ def test_an_unfinished_intake_cannot_become_a_record():
         )
 
 
-def test_no_consent_no_record():
-    state = complete_state(MORA, overrides={"consent": "nej"})
+def test_the_record_holds_the_notice_shown_not_a_consent():
+    record = record_for(MORA)
+    assert "consent" not in record
+    assert record["privacy_notice"]["version"] == MORA.privacy_notice_version
+    assert record["schema_version"] == 2
+
+
+def test_the_declaration_says_it_was_attested_in_the_chat_not_signed():
+    declaration = record_for(MORA)["declaration"]
+    assert declaration["method"] == "intygat_i_chatten"
+    assert declaration["signatory"]["name"] == "Anna Berg"
+    assert declaration["version"] == MORA.value_declaration.version
+    assert len(declaration["text_sha256"]) == 64
+
+
+def test_a_version_1_record_is_still_valid_against_its_own_schema():
+    record = record_for(MORA)
+    old = {k: v for k, v in record.items() if k != "privacy_notice"}
+    old["schema_version"] = 1
+    old["consent"] = {
+        "given": True,
+        "at": "2026-11-24T10:00:00+00:00",
+        "privacy_notice_version": "1",
+    }
+    del old["checklist"]["look_at_first"]
+    del old["declaration"]["method"]
+    assert validate_record(old) is old
     with pytest.raises(RecordError, match="consent"):
-        record_for(MORA, state=state)
+        validate_record({**old, "schema_version": 2})
 
 
 @pytest.mark.parametrize(
@@ -101,5 +126,6 @@ def test_a_signed_declaration_needs_a_signatory_in_the_schema():
 
 
 def test_schema_file_is_versioned_and_declares_its_draft():
-    assert schema()["$id"].endswith("initiative-record.v1.json")
-    assert schema()["properties"]["schema_version"] == {"const": 1}
+    assert schema()["$id"].endswith("initiative-record.v2.json")
+    assert schema()["properties"]["schema_version"] == {"const": 2}
+    assert schema(1)["properties"]["schema_version"] == {"const": 1}
