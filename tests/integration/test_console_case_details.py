@@ -70,3 +70,14 @@ async def test_console_case_page_offers_only_the_allowed_steps(
     options = page.split('id="new-status"')[1].split("</select>")[0]
     assert "Uppföljningsmöte" in options and "Avslutad: ej aktuellt" in options
     assert "Avslutad: IOP tecknas" not in options and "Möte med berörda" not in options
+
+
+async def test_case_page_shows_whether_the_mail_went(
+    client: TestClient,  # noqa: F811 (the imported fixture)
+    queue: IntakeQueue,  # noqa: F811
+) -> None:
+    await log_in(client)
+    reference = queue.list_cases()[0].reference
+    page = await (await client.get(f"/handlaggare/arenden/{reference}")).text()
+    assert "Till registrator (kommun@mora.se): Väntar på att skickas" in page
+    assert "Mottagningsbekräftelse (" in page

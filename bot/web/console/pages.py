@@ -19,7 +19,7 @@ from bot.export.json_export import export_json
 from bot.export.labels import format_time, status_label
 from bot.export.pdf_export import render_pdf
 from bot.export.view import Utterance, build_view, utterance
-from bot.intake_queue import audit, case_details
+from bot.intake_queue import audit, case_details, outbox
 from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
@@ -70,6 +70,29 @@ class HandoffRow:
     contact_text: str
     conversation_id: str
     url: str
+
+
+@dataclass(frozen=True)
+class MailRow:
+    to: str
+    what: str
+    state: str
+
+
+MAIL_PURPOSES = {"registrator": "Till registrator", "kvittens": "Mottagningsbekräftelse"}
+
+
+def _mail_row(message: outbox.OutboxMessage) -> MailRow:
+    """One e-mail of the case as the caseworker needs it: to whom, and did it go."""
+    if message.status is outbox.MailStatus.SENT:
+        state = f"Skickat {format_time(message.sent_at)}"
+    elif message.status is outbox.MailStatus.FAILED:
+        state = f"Misslyckades: {message.last_error or 'okänt fel'}"
+    else:
+        state = "Väntar på att skickas" + (
+            f" (försök {message.attempts}: {message.last_error})" if message.last_error else ""
+        )
+    return MailRow(message.recipient, MAIL_PURPOSES.get(message.purpose, message.purpose), state)
 
 
 @dataclass(frozen=True)
@@ -325,6 +348,7 @@ async def case_page(request: web.Request, who: SignedIn) -> web.Response:
         return _error_page(request, who, 404, str(error))
     current = Status(record["status"])
     details = await asyncio.to_thread(case_details.get_details, request.app["engine"], reference)
+    mail = await asyncio.to_thread(outbox.for_case, request.app["engine"], record["reference"])
     return _page(
         request,
         who,
@@ -336,6 +360,7 @@ async def case_page(request: web.Request, who: SignedIn) -> web.Response:
         next_statuses=[(s.value, s.label) for s in allowed_next(current)],
         details=details,
         today=case_details.today().isoformat(),
+        mail=[_mail_row(m) for m in mail],
     )
 
 
