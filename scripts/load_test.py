@@ -67,7 +67,7 @@ def script() -> list[tuple[str, str | None]]:
     steps += [("Ja", "/affirm")] * criteria
     steps += [("ja", None)]  # hand in the initiative
     steps += [(reply, None) for reply in ORGANISATION + CONTACT + INITIATIVE + DOCUMENT_REPLIES]
-    steps += [("Ja, det är jag", "/affirm"), ("Jag intygar", None), ("ja", None), ("ja", None)]
+    steps += [("Ja, det är jag", "/affirm"), ("Jag intygar", None), ("ja", None)]
     return steps
 
 

@@ -49,7 +49,7 @@ STEPS = script()
 GATEWAY_TIMEOUT = REQUEST_TIMEOUT.total or 60  # the gateway's wait for Rasa's answer
 # Longer than that, so no frame at all within it means the user was left in silence.
 ANSWER_WAIT = GATEWAY_TIMEOUT + 30
-SUBMIT = STEPS[-1]  # the "ja" to the consent question that hands the initiative in
+SUBMIT = STEPS[-1]  # the "ja" to the summary that hands the initiative in
 
 
 # -- PostgreSQL that a test may stop and start -----------------------------------------------------
@@ -214,8 +214,8 @@ def assert_clear_answer(frames: list[dict[str, Any]]) -> None:
     assert not errors(frames) or set(errors(frames)) <= CLEAR_FAILURES, errors(frames)
 
 
-async def at_consent(url: str) -> str:
-    """A new conversation taken through the checklist and the intake to the consent question."""
+async def at_summary(url: str) -> str:
+    """A new conversation taken through the checklist and the intake to the summary question."""
     async with tab(url) as user:
         await user.run(STEPS[:-1])
         return user.id
@@ -284,7 +284,7 @@ def assert_complete(entry: Stored, conversation: str) -> None:
     assert record["contact"]["phone"] == "+46701234567"
     assert len(record["documents"]) == DOCUMENTS
     assert record["declaration"]["status"] == "signed"
-    assert record["consent"]["given"] is True
+    assert record["privacy_notice"]["version"] == MORA.privacy_notice_version
     assert any(t["text"] == ORGANISATION[1] for t in entry.transcript)
     assert entry.history == 1
 
@@ -388,7 +388,7 @@ def test_killing_the_action_server_during_submission_then_retrying_stores_exactl
 ) -> None:
     """Wherever the kill lands, the user hears something true and a retry leaves one record."""
     engine, actions = service.engine, service.stack.actions
-    conversation = asyncio.run(at_consent(service.url))
+    conversation = asyncio.run(at_summary(service.url))
 
     async def submit_and_kill(caught: str | None) -> list[dict[str, Any]]:
         async with tab(service.url, conversation) as user:
@@ -477,7 +477,7 @@ def test_database_down_before_the_submit_gives_a_clear_answer_and_a_retry_stores
 ) -> None:
     """PostgreSQL holds the queue, Rasa's conversations and the gateway's handoffs, so with it
     gone nothing can be handled; the user must still read that nothing was sent."""
-    conversation = asyncio.run(at_consent(service.url))
+    conversation = asyncio.run(at_summary(service.url))
 
     async def submit() -> list[dict[str, Any]]:
         async with tab(service.url, conversation) as user:
@@ -502,7 +502,7 @@ def test_database_lost_during_the_submit_gives_a_clear_answer_and_a_retry_stores
     """PostgreSQL goes away while the action server is inside the submit: the conversation was
     read and the bot is running the submit action when the queue's query fails."""
     engine = service.engine
-    conversation = asyncio.run(at_consent(service.url))
+    conversation = asyncio.run(at_summary(service.url))
 
     async def submit() -> list[dict[str, Any]]:
         async with tab(service.url, conversation) as user:

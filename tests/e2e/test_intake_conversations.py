@@ -14,11 +14,14 @@ import pytest
 import requests
 
 from bot.cli import main as cli_main
+from bot.export.pdf_export import render_pdf
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.record import problems
 from tests.e2e import texts
 from tests.e2e.test_handoff_dialogue import nobody_available
+from tests.pdf_text import pdf_text
+from tests.text_measures import word_count
 
 MORA = load_profile("mora")
 DOCUMENTS = len(MORA.documents)
@@ -83,6 +86,12 @@ def reach_summary(stack, sender: str, declaration: str = "Jag intygar") -> list[
     opening = start_intake(stack, sender)
     assert opening == [
         say("utter_intake_intro"),
+        say(
+            "utter_intake_privacy_notice",
+            controller=MORA.registration.controller,
+            dpo_email=MORA.registration.data_protection_officer,
+        ),
+        say("utter_intake_privacy_notice_records", retention_days=MORA.retention_days),
         say("utter_intake_section_organisation", number=1, total=5),
         say("utter_intake_q_org_name"),
     ]
@@ -108,13 +117,13 @@ def test_full_conversation_ends_with_a_schema_valid_record(any_stack, tmp_path):
     summary = reach_summary(stack, sender)
     assert summary[-1] == say("utter_intake_q_summary")
     assert "E-post: anna.berg@gemenskapmora.se" in "\n".join(summary)
-    assert stack.texts(sender, "ja") == [say("utter_intake_q_consent")]
-    done = stack.texts(sender, "ja")
-    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
-    assert "\n\n".join(done[:2]) == say(
-        "utter_intake_submitted", reference=reference, next_steps=MORA.next_steps
-    )
-    assert "Årsmötesprotokoll" in "\n".join(done[2:])  # missing documents are listed
+    done = stack.texts(sender, "ja")  # "Ja, skicka in": the summary's yes hands it in
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0].rstrip(".")
+    assert done[0] == say("utter_intake_submitted", reference=reference)
+    assert done[1] == say("utter_verdict_next_steps", next_steps=MORA.next_steps)
+    sent = "\n".join(done[2:])
+    assert MORA.registration.documents_email in sent and reference in sent
+    assert MORA.documents[0].name in sent  # the documents to send are listed
 
     record = queue_of(stack).get(reference)
     assert problems(record) == []
@@ -207,9 +216,8 @@ def test_correction_from_the_summary_changes_one_field_and_returns_to_the_summar
     summary = stack.texts(sender, "ny.adress@gemenskapmora.se")
     assert "E-post: ny.adress@gemenskapmora.se" in "\n".join(summary)
     assert summary[-1] == say("utter_intake_q_summary")
-    stack.texts(sender, "ja")
     done = stack.texts(sender, "ja")
-    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0].rstrip(".")
     record = queue_of(stack).get(reference)
     assert record["contact"]["email"] == "ny.adress@gemenskapmora.se"
     assert record["contact"]["phone"] == "+46701234567"  # nothing else changed
@@ -219,7 +227,6 @@ def test_refusing_the_declaration_is_respected_and_recorded(stack, sender):
     replies = reach_summary(stack, sender, declaration="nej, det kan jag inte intyga")
     assert replies[0] == say("utter_intake_declaration_refused")
     assert "Intyg om värdegrund: inte intygat" in "\n".join(replies)
-    stack.texts(sender, "ja")
     done = stack.texts(sender, "ja")
     assert done[-1] == say("utter_intake_submitted_not_signed")
     reference = done[0].split("referensnummer är ")[1].split(" ")[0]
@@ -228,19 +235,17 @@ def test_refusing_the_declaration_is_respected_and_recorded(stack, sender):
     assert record["declaration"]["signatory"] is None
 
 
-def test_no_consent_means_nothing_is_stored(stack, sender):
+def test_a_no_at_the_summary_changes_something_and_stores_nothing(stack, sender):
     reach_summary(stack, sender)
-    stack.texts(sender, "ja")
     before = len(queue_of(stack).list_cases())
-    assert stack.texts(sender, "nej") == [say("utter_intake_no_consent")]
+    assert stack.texts(sender, "nej") == [say("utter_intake_which_field")]
     assert len(queue_of(stack).list_cases()) == before
 
 
 def test_a_double_click_on_submit_gives_one_record(stack, sender):
     reach_summary(stack, sender)
-    stack.texts(sender, "ja")
     first = stack.texts(sender, "ja")
-    reference = first[0].split("referensnummer är ")[1].split(" ")[0]
+    reference = first[0].split("referensnummer är ")[1].split(" ")[0].rstrip(".")
     again = stack.texts(sender, "ja")
     assert again == [say("utter_intake_already_submitted", reference=reference)]
     mine = [c for c in queue_of(stack).list_cases() if c.reference == reference]
@@ -253,7 +258,6 @@ def test_a_double_click_on_submit_gives_one_record(stack, sender):
 
 def test_retry_after_an_action_server_restart_gives_one_record(stack, sender):
     reach_summary(stack, sender)
-    stack.texts(sender, "ja")  # the consent question is now open
     stack.actions.stop()
     try:
         with contextlib.suppress(requests.RequestException):
@@ -328,3 +332,32 @@ def test_a_short_answer_with_a_command_word_is_checked_once(stack, sender):
     assert check == [say("utter_check_pause", answer="Sluta Svälta")]
     assert stack.texts(sender, "/inform") == [say("utter_intake_q_org_number")]
     assert intake_slot(stack, sender)["values"]["org_name"] == "Sluta Svälta"
+
+
+def test_three_nos_end_with_a_received_initiative_that_shows_the_self_assessment(stack, sender):
+    """Mora's guideline: every initiative is received; the checklist is a first assessment."""
+    stack.texts(sender, "Hej!")
+    stack.texts(sender, "jag vill testa om vår idé passar för IOP")
+    failed = MORA.criteria[4:7]
+    verdict: list[str] = []
+    for criterion in MORA.criteria:
+        verdict = stack.texts(sender, "nej" if criterion in failed else "ja")
+    assert verdict[0] == say("utter_verdict_does_not_fit")
+    assert verdict[-1] == say("utter_verdict_options")
+    assert all(word_count(message) <= 60 for message in verdict)
+
+    opening = stack.texts(sender, "/start_intake")  # the "Ja, lämna in" button
+    assert opening[0] == say("utter_intake_self_assessment_follows")
+    answer_all(stack, sender, ORGANISATION + CONTACT + INITIATIVE + DOCUMENT_REPLIES)
+    stack.texts(sender, "/affirm")  # "Ja, det är jag"
+    assert stack.texts(sender, "Jag intygar")[-1] == say("utter_intake_q_summary")
+    done = stack.texts(sender, "ja")
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+
+    record = queue_of(stack).get(reference)
+    assert problems(record) == []
+    assert record["checklist"]["verdict"] == "passar_inte"
+    assert record["checklist"]["look_at_first"] == [c.id for c in failed]
+    pdf = " ".join(pdf_text(render_pdf(record)))
+    assert "Organisationens första bedömning: Passar inte" in pdf
+    assert "Titta först på:" in pdf

@@ -58,11 +58,12 @@ def test_a_no_explains_which_criterion_fails_and_what_could_fit_instead(stack, s
     assert verdict[0] == response_text("utter_verdict_does_not_fit")
     criterion = MORA.criteria[6]
     assert verdict[1] == response_text(
-        "utter_verdict_failed_criterion",
-        number=7,
-        if_no=criterion.if_no,
-        alternative=criterion.alternative,
+        "utter_verdict_failed_criterion", number=7, if_no=criterion.if_no
     )
+    assert verdict[2] == response_text(
+        "utter_verdict_failed_alternative", alternative=criterion.alternative
+    )
+    assert verdict[-1] == response_text("utter_verdict_options")  # it may still be handed in
 
 
 def test_dont_know_is_flagged_and_the_verdict_may_still_fit(stack, sender):

@@ -208,8 +208,7 @@ def test_keyboard_only_from_greeting_to_a_submitted_initiative(
         type_and_send(page, reply)
     choose_with_keyboard(page, "Ja, det är jag")
     type_and_send(page, "Jag intygar")
-    type_and_send(page, "ja")  # the summary is right
-    type_and_send(page, "ja")  # consent
+    type_and_send(page, "ja")  # the summary is right: hand it in
     done = all_bot_text(page)
     match = re.search(r"referensnummer är (IOP-\d{4}-\d{4})", done)
     assert match, done[-800:]
