@@ -292,10 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     arende.add_argument("ref", metavar="REF")
     arende.add_argument(
-        "--beslut",
-        required=True,
-        metavar="TEXT",
-        help="kommunens beslut om gallring, exakt som i profilen",
+        "--beslut", metavar="TEXT", help="kommunens beslut om gallring, exakt som i profilen"
     )
     arende.add_argument("--orsak", required=True, metavar="TEXT", help="varför (sparas i loggen)")
     arende.add_argument("--som", metavar="NAMN", help="vem som raderar (standard: användarnamnet)")

@@ -11,6 +11,7 @@ and diarised. Free text is masked for personal identity numbers as everywhere el
 from __future__ import annotations
 
 import json
+import logging
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.intake_queue.outbox import NewMessage
 from bot.privacy import mask_personal_numbers
 from bot.profile import Profile
 
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 REDACTED_CONVERSATION = "(borttaget ur e-post)"
 REGISTRATOR = "registrator"
@@ -62,7 +64,21 @@ def mailed_record(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def submission_messages(export_record: dict[str, Any], profile: Profile) -> list[NewMessage]:
-    """Both messages for a newly stored initiative (`export_record`: as `IntakeQueue.get()`)."""
+    """Both messages for a newly stored initiative (`export_record`: as `IntakeQueue.get()`).
+
+    A record this code cannot read (a new field, a bug) must not cost the organisation its
+    initiative: the short versions, which need only the reference, go instead."""
+    try:
+        return _full_messages(export_record, profile)
+    except Exception:
+        log.exception(
+            "Could not write the mail for %s; sending the short versions",
+            export_record.get("reference"),
+        )
+        return _short_messages(export_record, profile)
+
+
+def _full_messages(export_record: dict[str, Any], profile: Profile) -> list[NewMessage]:
     mailed = mailed_record(export_record)
     return [
         NewMessage(
@@ -80,6 +96,41 @@ def submission_messages(export_record: dict[str, Any], profile: Profile) -> list
             reply_to=profile.kommun.contact.email,
         ),
     ]
+
+
+def _short_messages(export_record: dict[str, Any], profile: Profile) -> list[NewMessage]:
+    mailed = mailed_record(export_record)
+    reference = mailed["reference"]
+    contact = profile.kommun.contact
+    values = {
+        "reference": reference,
+        "kommun": profile.kommun.name,
+        "documents_email": profile.registration.documents_email,
+        "unit": contact.unit,
+        "email": contact.email,
+        "phone": contact.phone,
+    }
+    messages = [
+        NewMessage(
+            purpose=REGISTRATOR,
+            recipient=profile.registration.registrator_email,
+            subject=f"Nytt IOP-initiativ att registrera: {reference}",
+            body=_render("registrator_kort.txt.j2", values),
+            attachment_record=json.dumps(mailed, ensure_ascii=False),
+        )
+    ]
+    email = (mailed.get("contact") or {}).get("email")
+    if email:
+        messages.append(
+            NewMessage(
+                purpose=RECEIPT,
+                recipient=email,
+                subject=f"Vi har tagit emot ditt IOP-initiativ – {reference}",
+                body=_render("kvittens_kort.txt.j2", values),
+                reply_to=contact.email,
+            )
+        )
+    return messages
 
 
 def _values(record: dict[str, Any], profile: Profile) -> dict[str, Any]:

@@ -185,13 +185,33 @@ def test_submit_mails_the_registrator_and_the_contact(queue: IntakeQueue, smtp) 
 def test_the_mail_commits_or_rolls_back_with_the_case(
     queue: IntakeQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*_: Any) -> list[Any]:
-        raise RuntimeError("mail could not be written")
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the outbox could not be written")
 
-    monkeypatch.setattr(mail_messages, "submission_messages", broken)
+    monkeypatch.setattr(outbox, "enqueue", broken)
     with pytest.raises(RuntimeError):
         submit(queue)
     assert queue.list_cases() == [] and rows(queue) == []
+
+
+def test_a_mail_text_that_fails_does_not_cost_the_initiative(
+    queue: IntakeQueue, smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, port = smtp
+
+    def broken(*_: Any) -> list[Any]:
+        raise KeyError("a field this code does not know")
+
+    monkeypatch.setattr(mail_messages, "_full_messages", broken)
+    reference = submit(queue)
+    assert [c.reference for c in queue.list_cases()] == [reference]
+    assert len(deliver_pending(queue.engine, settings_for(port)).sent) == 2
+    mail = inbox.by_recipient()
+    registration = mail[MORA.registration.registrator_email]
+    assert reference in registration.get_body(("plain",)).get_content()
+    assert {f for f in attachments(registration)} == {f"{reference}.pdf", f"{reference}.json"}
+    receipt = mail[CONTACT].get_body(("plain",)).get_content()
+    assert f"referensen {reference}" in receipt and MORA.registration.documents_email in receipt
 
 
 # -- when things go wrong ------------------------------------------------------------------------

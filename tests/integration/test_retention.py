@@ -180,7 +180,7 @@ def test_cli_purge_erase_and_log(queue, url: str, capsys, monkeypatch, tmp_path:
     assert main(["--database", url, "radera", "samtal", "conv-cli-case", "--orsak", "x"]) == 2
     assert f"hör till ärende {reference}" in capsys.readouterr().err
     erase = ["--database", url, "radera", "arende", reference, "--orsak", "begäran"]
-    assert main([*erase, "--beslut", "KS 2024/117", "--som", "karin"]) == 2
+    assert main([*erase, "--som", "karin"]) == 2
     err = capsys.readouterr().err
     assert "allmän handling" in err and "registration.gallring_decision" in err
     assert err.count("\n") == 1 and queue.get(reference)["reference"] == reference
@@ -188,6 +188,8 @@ def test_cli_purge_erase_and_log(queue, url: str, capsys, monkeypatch, tmp_path:
     monkeypatch.setenv("IOP_PROFILE", str(profile_with_decision(tmp_path)))
     active_profile.cache_clear()
     assert main([*erase, "--beslut", "KS 2024/117", "--som", "karin"]) == 2
+    assert f"exakt som i profilen: '{DECISION}'" in capsys.readouterr().err
+    assert main([*erase, "--som", "karin"]) == 2  # the decision must be named
     assert f"exakt som i profilen: '{DECISION}'" in capsys.readouterr().err
     code = main([*erase, "--beslut", DECISION, "--som", "karin"])
     assert code == 0
