@@ -562,6 +562,7 @@ def _claim(args: argparse.Namespace) -> int:
     actor = _actor(args)
     with _queue(args) as queue:
         queue.claim(args.ref, actor, args.notering)
+        audit.record(queue.engine, actor, "ta_arende", _normal(args.ref))
     print(f"{_normal(args.ref)} handläggs nu av {actor}.")
     return 0
 
@@ -573,6 +574,7 @@ def _move(args: argparse.Namespace) -> int:
     actor = _actor(args)
     with _queue(args) as queue:
         previous = queue.set_status(args.ref, new, actor, args.notering.strip())
+        audit.record(queue.engine, actor, "andra_status", _normal(args.ref), new.value)
     print(f"{_normal(args.ref)}: {previous.label} → {new.label} ({actor}).")
     return 0
 

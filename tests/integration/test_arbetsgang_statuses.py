@@ -273,3 +273,15 @@ def test_a_case_in_a_new_step_exports_as_a_valid_record(queue: IntakeQueue) -> N
     reference = submit(queue, datetime(2026, 3, 1, 10, tzinfo=timezone.utc))
     queue.set_status(reference, Status.MOTE_MED_BERORDA, "karin", "Möte 12 mars")
     validate_record(queue.get(reference))
+
+
+def test_cli_status_changes_and_claims_are_audited_like_the_consoles(
+    url: str, queue: IntakeQueue, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = submit(queue, datetime(2026, 3, 1, 10, tzinfo=timezone.utc))
+    assert main(["--database", url, "ta", reference, "--som", "Karin"]) == 0
+    move = ["status", reference, "mote_med_berorda", "--notering", "Möte 12 mars"]
+    assert main(["--database", url, *move, "--som", "Karin"]) == 0
+    capsys.readouterr()
+    log = [(e.actor, e.action, e.detail) for e in audit.entries(queue.engine, subject=reference)]
+    assert log == [("Karin", "andra_status", "mote_med_berorda"), ("Karin", "ta_arende", None)]
