@@ -341,3 +341,45 @@ def test_two_senders_at_once_send_each_message_once(queue: IntakeQueue, smtp) ->
         references * 2
     )
     assert {r.status for r in rows(queue)} == {MailStatus.SENT.value}
+
+
+# -- the running service -------------------------------------------------------------------------
+
+
+async def test_the_gateway_delivers_the_outbox_by_itself(
+    queue: IntakeQueue, smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import TestServer
+
+    from bot.web.app import create_app
+    from bot.web.settings import GatewaySettings
+
+    inbox, port = smtp
+    for name, value in {
+        "IOP_SMTP_HOST": "127.0.0.1",
+        "IOP_SMTP_PORT": str(port),
+        "IOP_SMTP_STARTTLS": "0",
+        "IOP_MAIL_FROM": "iop@mora.se",
+        "IOP_MAIL_INTERVAL": "0.2",
+    }.items():
+        monkeypatch.setenv(name, value)
+    reference = submit(queue)
+    settings = GatewaySettings(
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        rasa_token="t",
+        database_url=str(queue.engine.url),
+        allowed_origins=(),
+        secure_cookies=False,
+    )
+    async with TestServer(create_app(settings, queue)):
+        for _ in range(100):
+            if len(inbox.received) == 2:
+                break
+            await asyncio.sleep(0.1)
+    assert sorted(r[0] for r, _ in inbox.received) == sorted(
+        [MORA.registration.registrator_email, CONTACT]
+    )
+    assert all(reference in m["Subject"] for _, m in inbox.received)
+    assert [r.status for r in rows(queue)] == ["sent", "sent"]
