@@ -26,11 +26,11 @@ from bot.assessment import Outcome, assess
 from bot.form_input import Move
 from bot.intake.choices import (
     DECLARATION_STATUSES,
-    DELIVERY_METHODS,
     DOCUMENT_STATUSES,
     LEGAL_FORMS,
     label_of,
 )
+from bot.intake.documents import numbered_list
 from bot.intake.flow import Result, apply_reply, declaration_text
 from bot.intake.parsing import Reply
 from bot.intake.state import IntakeState, utc_now
@@ -53,17 +53,12 @@ def intake_state(tracker: Tracker) -> IntakeState | None:
 
 
 def question_key(step: Step) -> str:
-    return f"doc_{step.id.split(':')[2]}" if step.document_id else step.id
+    return step.kind.value if step.offered else step.id
 
 
 def explain_step(dispatcher: CollectingDispatcher, profile: Profile, step: Step) -> None:
-    if step.document_id:
-        document = profile.document(step.document_id)
-        dispatcher.utter_message(
-            response=Response.INTAKE_DOC_WHY, document=document.name, why=document.why
-        )
-    else:
-        dispatcher.utter_message(response=Response.intake_help(step.id))
+    key = "documents" if step.offered else step.id
+    dispatcher.utter_message(response=Response.intake_help(key))
 
 
 class ActionStartIntake(Action):
@@ -170,13 +165,8 @@ class ActionAskIntakeAnswer(Action):
             "organisation": state.values.get("org_name") or "organisationen",
             "contact_name": state.values.get("contact_name") or "",
         }
-        if step.document_id:
-            document = profile.document(step.document_id)
-            values.update(
-                document=document.name,
-                number=[d.id for d in profile.documents].index(document.id) + 1,
-                total=len(profile.documents),
-            )
+        if step.offered:
+            values["documents"] = numbered_list(step.offered)
         if step.kind is Kind.DECLARATION and not state.declaration_shown:
             dispatcher.utter_message(
                 response=Response.INTAKE_DECLARATION_TEXT,
@@ -185,9 +175,10 @@ class ActionAskIntakeAnswer(Action):
             )
             state.declaration_shown = True
         if step.kind is Kind.SUMMARY:
-            dispatcher.utter_message(
-                response=Response.INTAKE_SUMMARY, **summary_values(profile, state)
-            )
+            # Three short messages rather than one long one: organisation, idea, documents.
+            summary = summary_values(profile, state)
+            for response in Response.INTAKE_SUMMARY_PARTS:
+                dispatcher.utter_message(response=response, **summary)
         buttons = [SKIP_BUTTON] if step.optional else []
         dispatcher.utter_message(
             response=Response.intake_question(question_key(step)), buttons=buttons, **values
@@ -198,16 +189,14 @@ def summary_values(profile: Profile, state: IntakeState) -> dict[str, str]:
     """Every collected value as readable text for the summary; skipped ones shown as '–'."""
     values = {key: str(value) for key, value in state.values.items() if value not in (None, "")}
     values["org_legal_form"] = label_of(state.values.get("org_legal_form"), LEGAL_FORMS)
-    lines = []
-    for document in profile.documents:
-        # The record's rule decides which details belong to the status (a year only if it exists).
-        entry = document_entry(profile, document.id, state.documents.get(document.id, {}))
-        parts = [label_of(entry["status"], DOCUMENT_STATUSES)]
-        if entry["year"]:
-            parts.append(entry["year"])
-        if entry["delivery"]:
-            parts.append(label_of(entry["delivery"], DELIVERY_METHODS).lower())
-        lines.append(f"• {document.name}: {', '.join(parts)}")
+    lines = [
+        f"• {document.name}: "
+        + label_of(
+            document_entry(document, state.documents.get(document.id, {}))["status"],
+            DOCUMENT_STATUSES,
+        ).lower()
+        for document in profile.documents_for(state.values.get("org_legal_form"))
+    ]
     declaration = state.declaration or {}
     values["documents"] = "\n".join(lines)
     status = declaration.get("status")

@@ -177,9 +177,13 @@ class Response:
     INTAKE_CORRECTING = "utter_intake_correcting"
     INTAKE_WHICH_FIELD = "utter_intake_which_field"
     INTAKE_SUMMARY = "utter_intake_summary"
+    INTAKE_SUMMARY_PARTS = (
+        "utter_intake_summary",
+        "utter_intake_summary_idea",
+        "utter_intake_summary_documents",
+    )
     INTAKE_DECLARATION_TEXT = "utter_intake_declaration_text"
     INTAKE_DECLARATION_REFUSED = "utter_intake_declaration_refused"
-    INTAKE_DOC_WHY = "utter_intake_doc_why"
     INTAKE_HELP_GENERIC = "utter_intake_help_generic"
     INTAKE_SUBMITTED = "utter_intake_submitted"
     INTAKE_SUBMITTED_MISSING = "utter_intake_submitted_missing"
@@ -210,10 +214,8 @@ class Response:
         "wished_start",
         "duration",
         "concerned_units",
-        "doc_status",
-        "doc_year",
-        "doc_delivery",
-        "doc_link",
+        "doc_existing",
+        "doc_later",
         "signatory_name",
         "signatory_role",
         "declaration",
@@ -233,11 +235,7 @@ class Response:
         "email_format",
         "phone_format",
         "phone_invalid",
-        "doc_status_unknown_choice",
-        "doc_year_format",
-        "doc_year_in_future",
-        "doc_delivery_unknown_choice",
-        "doc_link_format",
+        "document_numbers",
         "yes_or_no",
         "too_short",
         "too_long",
@@ -258,6 +256,7 @@ class Response:
         "signatory_name",
         "declaration",
         "summary",
+        "documents",
     )
 
     @classmethod
@@ -271,7 +270,7 @@ class Response:
             | {f"utter_intake_invalid_{key}" for key in cls.INTAKE_INVALID_KEYS}
             | {f"utter_intake_help_{key}" for key in cls.INTAKE_HELP_KEYS}
         )
-        return constants | knowledge | intake
+        return constants | knowledge | intake | set(cls.INTAKE_SUMMARY_PARTS)
 
     @classmethod
     def intake_question(cls, key: str) -> str:

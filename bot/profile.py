@@ -170,6 +170,20 @@ class Document(_Strict):
     id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
     name: str = Field(..., min_length=3)
     why: str = Field(..., min_length=10)
+    answered_by: str | None = Field(
+        None,
+        description="An intake field that already gives this (e.g. org_members for the "
+        "member count): the document is then not asked for, so nothing is asked twice.",
+    )
+
+
+class LegalFormRule(_Strict):
+    """What the kommun asks of one legal form: a stiftelse has no årsmöte and no members."""
+
+    skip_documents: list[str] = Field(default_factory=list)
+    ask_members: bool = True
+    # Another name for a document in this form, e.g. stadgar -> "Stiftelseförordnande".
+    document_names: dict[str, str] = Field(default_factory=dict)
 
 
 class ValueDeclaration(_Strict):
@@ -198,6 +212,9 @@ class Profile(_Strict):
     criteria: list[Criterion] = Field(..., min_items=1)
     documents: list[Document] = Field(..., min_items=1)
     value_declaration: ValueDeclaration
+    legal_forms: dict[str, LegalFormRule] = Field(
+        default_factory=dict, description="Rules per legal form id (bot/intake/choices.py)."
+    )
     next_steps: str = Field(..., min_length=10)
     examples: str = Field(..., min_length=10)
     retention_days: int = Field(..., ge=1, le=3650)
@@ -229,6 +246,35 @@ class Profile(_Strict):
     def _unique_document_ids(cls, documents: list[Document]) -> list[Document]:
         _require_unique([d.id for d in documents], "documents")
         return documents
+
+    @validator("legal_forms")
+    def _known_forms_and_documents(
+        cls, rules: dict[str, LegalFormRule], values: dict
+    ) -> dict[str, LegalFormRule]:
+        from bot.intake.choices import LEGAL_FORMS  # the ids stored in records
+
+        unknown = sorted(set(rules) - {choice.id for choice in LEGAL_FORMS})
+        if unknown:
+            raise ValueError(f"unknown legal forms: {', '.join(unknown)}")
+        documents = {d.id for d in values.get("documents") or []}
+        for form, rule in rules.items():
+            named = set(rule.skip_documents) | set(rule.document_names)
+            if documents and named - documents:
+                missing = ", ".join(sorted(named - documents))
+                raise ValueError(f"{form} names documents that do not exist: {missing}")
+        return rules
+
+    def rule_for(self, legal_form: str | None) -> LegalFormRule:
+        return self.legal_forms.get(legal_form or "", LegalFormRule())
+
+    def documents_for(self, legal_form: str | None) -> list[Document]:
+        """The documents asked of this legal form, under the names it knows them by."""
+        rule = self.rule_for(legal_form)
+        return [
+            d.copy(update={"name": rule.document_names.get(d.id, d.name)})
+            for d in self.documents
+            if d.answered_by is None and d.id not in rule.skip_documents
+        ]
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from bot.assessment import Answer, assess
 from bot.intake.choices import CONTRIBUTION_KINDS, mentioned
 from bot.intake.state import IntakeState
-from bot.profile import Profile
+from bot.profile import Document, Profile
 
 # Version 2 (2026-12): no consent (the legal basis is GDPR art. 6.1 e), the information notice
 # shown instead, the criteria to look at first, and how the declaration was given. Records stored
@@ -74,7 +74,10 @@ def missing_for_submission(profile: Profile, state: IntakeState) -> list[str]:
         "contribution",
     ]
     missing = [key for key in required if not state.values.get(key)]
-    missing += [f"doc:{d.id}" for d in profile.documents if d.id not in state.documents]
+    legal_form = state.values.get("org_legal_form")
+    missing += [
+        f"doc:{d.id}" for d in profile.documents_for(legal_form) if d.id not in state.documents
+    ]
     if not state.declaration:
         missing.append("declaration")
     return missing
@@ -94,7 +97,8 @@ def build_record(
         raise RecordError(f"Intake is not complete: {', '.join(missing)}")
     values = state.values
     documents = [
-        document_entry(profile, d.id, state.documents.get(d.id, {})) for d in profile.documents
+        document_entry(d, state.documents.get(d.id, {}))
+        for d in profile.documents_for(values.get("org_legal_form"))
     ]
     assessment = assess(profile.criteria, checklist_answers)
     record = {
@@ -155,13 +159,14 @@ def build_record(
     return validate_record(record)
 
 
-def document_entry(profile: Profile, document_id: str, detail: dict[str, Any]) -> dict[str, Any]:
-    """Only the details that belong to the final status are kept (a year only if it exists)."""
+def document_entry(document: Document, detail: dict[str, Any]) -> dict[str, Any]:
+    """One document as asked of this legal form. Documents are sent to the kommun's address with
+    the reference, so year, delivery and link are only kept from intakes made before that."""
     status = detail.get("status", "saknas")
     delivers = status in ("finns", "kommer_senare")
     return {
-        "id": document_id,
-        "name": profile.document(document_id).name,
+        "id": document.id,
+        "name": document.name,
         "status": status,
         "year": detail.get("year") if status == "finns" else None,
         "delivery": detail.get("delivery") if delivers else None,

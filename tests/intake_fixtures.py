@@ -8,7 +8,7 @@ from bot.assessment import Answer
 from bot.intake.flow import apply_reply
 from bot.intake.parsing import Reply
 from bot.intake.state import IntakeState
-from bot.intake.steps import next_step
+from bot.intake.steps import DOCUMENTS_EXISTING, DOCUMENTS_LATER, next_step
 from bot.profile import Profile
 from bot.record import build_record
 
@@ -41,13 +41,8 @@ FIELD_REPLIES: dict[str, str] = {
 }
 
 
-def document_reply(step_id: str, first_document: str, second_document: str) -> str:
-    _, document_id, part = step_id.split(":")
-    if document_id == first_document:
-        return {"status": "finns", "year": "2025", "delivery": "e-post"}[part]
-    if document_id == second_document:
-        return {"status": "kommer senare", "delivery": "länk", "link": "hoppa över"}[part]
-    return "saknas"
+# The first document exists, the second comes later, the rest are missing.
+DOCUMENT_REPLIES = {DOCUMENTS_EXISTING: "1", DOCUMENTS_LATER: "2"}
 
 
 def complete_state(profile: Profile, overrides: dict[str, str] | None = None) -> IntakeState:
@@ -58,16 +53,11 @@ def complete_state(profile: Profile, overrides: dict[str, str] | None = None) ->
             "shown_at": "2026-11-24T09:00:00+00:00",
         }
     )
-    first, second = profile.documents[0].id, profile.documents[1].id
     for _ in range(200):
         step = next_step(profile, state)
         if step is None:
             return state
-        text = (
-            document_reply(step.id, first, second)
-            if step.id.startswith("doc:")
-            else replies[step.id]
-        )
+        text = DOCUMENT_REPLIES.get(step.id) or replies[step.id]
         outcome = apply_reply(profile, state, step, Reply(text))
         assert outcome.result.value in ("stored", "skipped"), (step.id, text, outcome)
     raise AssertionError("intake never finished")

@@ -177,7 +177,7 @@ def render_pdf(record: dict[str, Any], printed_at: datetime | None = None) -> by
     _documents(pdf, view)
     _declaration(pdf, view)
     pdf.heading(view.personal_data.title)
-    pdf.fields(view.consent)
+    pdf.fields(view.personal_data)
     _history(pdf, view)
     _transcript(pdf, view)
     return bytes(pdf.output())

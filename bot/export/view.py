@@ -103,11 +103,6 @@ class RecordView:
     history: tuple[HistoryRow, ...]
     transcript: tuple[Utterance, ...]
 
-    @property
-    def consent(self) -> Section:
-        """Old name, kept until the console's case template says `personal_data`."""
-        return self.personal_data
-
     def sections(self) -> tuple[Section, ...]:
         """The plain label/value sections, in reading order (for simple renderers)."""
         return (self.case, self.organisation, self.contact, self.initiative)

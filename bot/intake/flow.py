@@ -15,13 +15,13 @@ from bot.form_input import looks_like_a_name
 from bot.intake.parsing import SKIP, Reply, parse
 from bot.intake.state import IntakeState, utc_now
 from bot.intake.steps import (
-    DOC_PREFIX,
+    DOCUMENTS_EXISTING,
+    DOCUMENTS_LATER,
     FIELDS,
     SUMMARY,
     Kind,
     Step,
     all_steps,
-    doc_step_id,
 )
 from bot.profile import Profile
 from bot.text import fold_diacritics
@@ -84,12 +84,12 @@ def correction_target(
     candidates: list[tuple[str, str]] = []  # (alias, step id)
     for field in FIELDS:
         candidates += [(alias, field.id) for alias in field.aliases]
-    for alias, document_id in _document_aliases(profile).items():
-        candidates.append((alias, doc_step_id(document_id, "status")))
+    candidates += [(alias, DOCUMENTS_EXISTING) for alias in _document_aliases(profile)]
+    candidates += [(alias, DOCUMENTS_EXISTING) for alias in ("handlingar", "handlingarna")]
     found = [(alias, step) for alias, step in candidates if f" {alias} " in words]
     if not found:
         return None
-    alias, step_id = max(found, key=lambda pair: len(pair[0]))
+    _, step_id = max(found, key=lambda pair: len(pair[0]))
     known = {s.id for s in all_steps(profile, state)}
     return step_id if step_id in known else None
 
@@ -120,14 +120,21 @@ def _start_correction(state: IntakeState, target: str) -> None:
     state.override = target
     if target == "declaration":
         state.declaration_shown = False
+    if target == DOCUMENTS_EXISTING:  # which exist decides which may come later: ask both again
+        state.unmark(DOCUMENTS_LATER)
     # After any change the user sees the summary again and confirms it once more.
     state.unmark(SUMMARY)
 
 
 def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None:
-    if step.id.startswith(f"{DOC_PREFIX}:"):
-        _, document_id, part = step.id.split(":")
-        state.documents.setdefault(document_id, {})[part] = value
+    if step.kind in (Kind.DOC_EXISTING, Kind.DOC_LATER):
+        # The offered documents not picked are missing until (and unless) they come later.
+        picked = "finns" if step.kind is Kind.DOC_EXISTING else "kommer_senare"
+        for _, document_id, _ in step.offered:
+            status = picked if document_id in value else "saknas"
+            state.documents[document_id] = {"status": status}
+        if step.kind is Kind.DOC_EXISTING:
+            state.unmark(DOCUMENTS_LATER)
         return
     if step.kind is Kind.DECLARATION:
         state.declaration = _declaration(profile, state, signed=bool(value))

@@ -14,7 +14,8 @@ from typing import Any
 from bot.answers import parse_answer
 from bot.assessment import Answer
 from bot.form_input import nlu_may_decide_yes_no
-from bot.intake.choices import DELIVERY_METHODS, DOCUMENT_STATUSES, LEGAL_FORMS, match_choice
+from bot.intake.choices import LEGAL_FORMS, match_choice
+from bot.intake.documents import pick_documents
 from bot.intake.steps import Kind, Step
 from bot.text import fold_diacritics
 from bot.validators import InvalidValue, normalise_email, normalise_orgnr, normalise_phone
@@ -114,6 +115,8 @@ def parse(step: Step, reply: Reply, today: date | None = None) -> Any:
         if step.optional:
             return SKIP
         raise InvalidValue("required")
+    if step.kind in (Kind.DOC_EXISTING, Kind.DOC_LATER):
+        return pick_documents(reply.clean, step.offered)
     parser = _PARSERS[step.kind]
     return parser(reply, today or date.today())
 
@@ -185,43 +188,6 @@ def _phone(reply: Reply, _today: date) -> str:
     return normalise_phone(match.group(0))
 
 
-def _doc_status(reply: Reply, _today: date) -> str:
-    choice = match_choice(reply.clean, DOCUMENT_STATUSES)
-    if choice is None:
-        yes_no = reply.yes_no()
-        if yes_no is None:
-            raise InvalidValue("unknown_choice")
-        return "finns" if yes_no else "saknas"
-    return choice.id
-
-
-def _doc_year(reply: Reply, today: date) -> str:
-    full_date = _DATE.search(reply.clean)
-    if full_date:
-        try:
-            value = date(*(int(part) for part in full_date.groups()))
-        except ValueError as error:
-            raise InvalidValue("format") from error
-        if value > today:
-            raise InvalidValue("in_future")
-        return value.isoformat()
-    year = _YEAR.search(reply.clean)
-    if not year:
-        raise InvalidValue("format")
-    if int(year.group(0)) > today.year:
-        raise InvalidValue("in_future")
-    return year.group(0)
-
-
-def _doc_delivery(reply: Reply, _today: date) -> str:
-    if _URL.match(reply.clean.rstrip("/.")) and "." in reply.clean:
-        return "lank"
-    choice = match_choice(reply.clean, DELIVERY_METHODS)
-    if choice is None:
-        raise InvalidValue("unknown_choice")
-    return choice.id
-
-
 def _yes_no(reply: Reply, _today: date) -> bool:
     value = reply.yes_no()
     if value is None:
@@ -239,7 +205,6 @@ _SKIPPABLE_KINDS = frozenset(
         Kind.URL,
         Kind.EMAIL,
         Kind.PHONE,
-        Kind.DOC_LINK,
         Kind.LEGAL_FORM,
     }
 )
@@ -253,10 +218,6 @@ _PARSERS = {
     Kind.URL: _url,
     Kind.EMAIL: _email,
     Kind.PHONE: _phone,
-    Kind.DOC_STATUS: _doc_status,
-    Kind.DOC_YEAR: _doc_year,
-    Kind.DOC_DELIVERY: _doc_delivery,
-    Kind.DOC_LINK: _url,
     Kind.DECLARATION: _yes_no,
     Kind.SUMMARY: _yes_no,
 }

@@ -25,10 +25,8 @@ class Kind(str, Enum):
     URL = "url"
     EMAIL = "email"
     PHONE = "phone"
-    DOC_STATUS = "doc_status"
-    DOC_YEAR = "doc_year"
-    DOC_DELIVERY = "doc_delivery"
-    DOC_LINK = "doc_link"
+    DOC_EXISTING = "doc_existing"  # which of the listed documents exist
+    DOC_LATER = "doc_later"  # which of the others come later; the rest are missing
     DECLARATION = "declaration"
     SUMMARY = "summary"
 
@@ -156,46 +154,50 @@ DOC_PREFIX = "doc"
 
 @dataclass(frozen=True)
 class Step:
-    """One question: a field, a part of one document's details, or the summary (which submits)."""
+    """One question: a field, the documents (all in one answer), or the summary (which submits)."""
 
     id: str
     section: Section
     kind: Kind
     optional: bool = False
-    document_id: str | None = None
+    # For the document steps: (number shown, document id, name shown), in the kommun's order.
+    offered: tuple[tuple[int, str, str], ...] = ()
 
 
-def doc_step_id(document_id: str, part: str) -> str:
-    return f"{DOC_PREFIX}:{document_id}:{part}"
+DOCUMENTS_EXISTING = f"{DOC_PREFIX}:existing"
+DOCUMENTS_LATER = f"{DOC_PREFIX}:later"
 
 
 def _field_step(field: Field, profile: Profile) -> Step:
     return Step(field.id, field.section, field.kind, optional=field.id in profile.intake_optional)
 
 
+def _asked(field: Field, profile: Profile, state: IntakeState) -> bool:
+    """Members are asked only of legal forms that have members (not a stiftelse or a bolag)."""
+    if field.id == "org_members":
+        return profile.rule_for(state.values.get("org_legal_form")).ask_members
+    return True
+
+
 def _document_steps(profile: Profile, state: IntakeState) -> list[Step]:
-    steps: list[Step] = []
-    for document in profile.documents:
-        detail = state.documents.get(document.id, {})
-
-        def step(part: str, kind: Kind, optional: bool = False, _id: str = document.id) -> Step:
-            return Step(doc_step_id(_id, part), Section.DOCUMENTS, kind, optional, _id)
-
-        steps.append(step("status", Kind.DOC_STATUS))
-        status = detail.get("status")
-        if status == "finns":
-            steps.append(step("year", Kind.DOC_YEAR))
-        if status in ("finns", "kommer_senare"):
-            steps.append(step("delivery", Kind.DOC_DELIVERY))
-            if detail.get("delivery") == "lank":
-                steps.append(step("link", Kind.DOC_LINK, optional=True))
+    documents = profile.documents_for(state.values.get("org_legal_form"))
+    offered = tuple((n, d.id, d.name) for n, d in enumerate(documents, start=1))
+    steps = [Step(DOCUMENTS_EXISTING, Section.DOCUMENTS, Kind.DOC_EXISTING, offered=offered)]
+    if state.is_answered(DOCUMENTS_EXISTING):
+        rest = tuple(o for o in offered if state.documents.get(o[1], {}).get("status") != "finns")
+        if rest:
+            steps.append(Step(DOCUMENTS_LATER, Section.DOCUMENTS, Kind.DOC_LATER, offered=rest))
     return steps
 
 
 def all_steps(profile: Profile, state: IntakeState) -> list[Step]:
     """Every question for this intake, in the order they are asked."""
     by_section = {
-        section: [_field_step(f, profile) for f in FIELDS if f.section is section]
+        section: [
+            _field_step(f, profile)
+            for f in FIELDS
+            if f.section is section and _asked(f, profile, state)
+        ]
         for section in Section
     }
     return [

@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.export.labels import format_time, swedish_time
+from bot.export.labels import SELF_ASSESSMENT, format_time, swedish_time, verdict_label
 from bot.intake_queue.outbox import NewMessage
 from bot.privacy import mask_personal_numbers
 from bot.profile import Profile
@@ -156,6 +156,14 @@ def _values(record: dict[str, Any], profile: Profile) -> dict[str, Any]:
         "opening_hours": contact.opening_hours,
         "web": contact.web,
         "submitted_time": format_time(record["submitted_at"]),
+        # The organisation's own first self-assessment, and what to look at first.
+        "self_assessment_label": SELF_ASSESSMENT,
+        "self_assessment": verdict_label(record["checklist"]["verdict"]),
+        "look_at_first": [
+            _clean(a["statement"])
+            for a in record["checklist"]["answers"]
+            if a["criterion_id"] in record["checklist"].get("look_at_first", [])
+        ],
     }
 
 

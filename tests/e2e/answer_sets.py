@@ -21,24 +21,28 @@ REALISTIC = yaml.safe_load(
 )
 LEGAL_FORMS = ["ideell förening", "stiftelse", "trossamfund", "ekonomisk förening", "Ideell"]
 MEMBERS = ["ungefär 340", "45", "ca 1200", "120 medlemmar", "hoppa över", "7"]
-DOCUMENT_STATUS_PLANS = [
-    # (status, year, delivery) for a document; None where the bot does not ask.
-    ("finns", "2024", "e-post"),
-    ("kommer senare", None, "post"),
-    ("saknas", None, None),
-    ("Finns", "2025", "mejl"),
-    ("kommer senare", None, "e-post"),
+# Which documents exist, then which of the others come later (None: that is not asked).
+DOCUMENT_PLANS = [
+    ("1, 2, 4", "3"),
+    ("alla", None),
+    ("inga", "alla"),
+    ("1–3", "inga"),
+    ("stadgar och verksamhetsberättelse", "5"),
+    ("alla utom 2", "2"),
 ]
+# Legal forms without members are not asked for a member count.
+WITHOUT_MEMBERS = {"stiftelse"}
 
 
 @dataclass(frozen=True)
 class AnswerSet:
-    """One organisation's replies, in the order the intake asks (documents decided per step)."""
+    """One organisation's replies, in the order the intake asks."""
 
     number: int
     org_name: str
+    contact: str
     replies: tuple[str, ...]  # organisation, contact and initiative questions
-    documents: tuple[tuple[str, str | None, str | None], ...]
+    documents: tuple[str, str | None]  # which exist, then which come later
 
     def __str__(self) -> str:
         return f"set {self.number}: {self.org_name}"
@@ -72,7 +76,7 @@ def phone(rng: random.Random) -> str:
     return f"{prefix}-{digits[:3]} {digits[3:5]} {digits[5:]}"
 
 
-def answer_set(number: int, document_count: int) -> AnswerSet:
+def answer_set(number: int) -> AnswerSet:
     rng = random.Random(2026 * 1000 + number)
     pick = lambda key: rng.choice(REALISTIC[key])  # noqa: E731
     org_name = REALISTIC["organisation_names"][number % len(REALISTIC["organisation_names"])]
@@ -80,8 +84,8 @@ def answer_set(number: int, document_count: int) -> AnswerSet:
     replies = (
         org_name,
         organisation_number(rng),
-        rng.choice(LEGAL_FORMS),
-        rng.choice(MEMBERS),
+        legal_form := rng.choice(LEGAL_FORMS),
+        *(() if legal_form in WITHOUT_MEMBERS else (rng.choice(MEMBERS),)),
         "hoppa över",  # website
         contact,
         pick("roles"),
@@ -97,17 +101,12 @@ def answer_set(number: int, document_count: int) -> AnswerSet:
         pick("durations"),
         pick("forvaltningar"),
     )
-    documents = tuple(rng.choice(DOCUMENT_STATUS_PLANS) for _ in range(document_count))
-    return AnswerSet(number, org_name, replies, documents)
+    return AnswerSet(number, org_name, contact, replies, rng.choice(DOCUMENT_PLANS))
 
 
-def answer_sets(count: int, document_count: int) -> list[AnswerSet]:
-    return [answer_set(number, document_count) for number in range(count)]
+def answer_sets(count: int) -> list[AnswerSet]:
+    return [answer_set(number) for number in range(count)]
 
 
-def document_replies(plan: tuple[tuple[str, str | None, str | None], ...]) -> list[str]:
-    replies: list[str] = []
-    for status, year, delivery in plan:
-        replies.append(status)
-        replies += [value for value in (year, delivery) if value]
-    return replies
+def document_replies(plan: tuple[str, str | None]) -> list[str]:
+    return [reply for reply in plan if reply is not None]

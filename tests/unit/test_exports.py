@@ -67,7 +67,9 @@ HISTORY = [
 @pytest.fixture
 def record() -> dict[str, Any]:
     record = record_for(load_profile("mora"), submitted_at="2026-03-01T09:05:00+00:00")
-    record["documents"][1]["link"] = LONG_URL
+    # Details kept from intakes made before documents were asked in one step.
+    record["documents"][0].update(year="2025", delivery="e-post")
+    record["documents"][1].update(delivery="lank", link=LONG_URL)
     record["status"] = "under_bedomning"
     record["assigned_to"] = "Karin Ödman"
     record["status_history"] = copy.deepcopy(HISTORY)

@@ -8,6 +8,7 @@ from bot.intake.flow import Result, apply_reply, correction_target, declaration_
 from bot.intake.parsing import SKIP, Reply, parse
 from bot.intake.state import IntakeState
 from bot.intake.steps import Kind, Step, all_steps, next_step
+from bot.names import Response
 from bot.profile import load_profile
 from tests.intake_fixtures import FIELD_REPLIES, complete_state
 
@@ -40,18 +41,37 @@ def test_questions_come_in_order_organisation_contact_initiative_documents_decla
     assert next_step(MORA, state).id == "challenge"
 
 
-def test_every_profile_document_is_asked_about_and_follow_ups_depend_on_the_status():
+def test_all_documents_are_asked_in_one_step_and_only_the_rest_may_come_later():
     state = IntakeState()
-    ids = [s.id for s in all_steps(MORA, state) if s.document_id]
-    assert ids == [f"doc:{d.id}:status" for d in MORA.documents]
-    state.documents = {"stadgar": {"status": "finns", "delivery": "lank"}}
-    stadgar = [s.id for s in all_steps(MORA, state) if s.document_id == "stadgar"]
-    assert stadgar == [
-        "doc:stadgar:status",
-        "doc:stadgar:year",
-        "doc:stadgar:delivery",
-        "doc:stadgar:link",
-    ]
+    [existing] = [s for s in all_steps(MORA, state) if s.offered]
+    names = [name for _, _, name in existing.offered]
+    assert names == [d.name for d in MORA.documents if d.answered_by is None]
+    assert "Uppgift om medlemsantal" not in names  # the member count is asked as a field
+    apply_reply(MORA, state, existing, Reply("1, 3"))
+    later = [s for s in all_steps(MORA, state) if s.offered][1]
+    assert [number for number, _, _ in later.offered] == [2, 4, 5, 6, 7]
+    apply_reply(MORA, state, later, Reply("2"))
+    statuses = {doc_id: detail["status"] for doc_id, detail in state.documents.items()}
+    assert statuses["stadgar"] == "finns" and statuses["arsmotesprotokoll"] == "finns"
+    assert statuses["verksamhetsbeskrivning"] == "kommer_senare"
+    assert statuses["revisionsberattelse"] == "saknas"
+
+
+def test_when_all_documents_exist_nothing_more_is_asked_about_them():
+    state = IntakeState()
+    [existing] = [s for s in all_steps(MORA, state) if s.offered]
+    apply_reply(MORA, state, existing, Reply("alla"))
+    assert [s.id for s in all_steps(MORA, state) if s.offered] == [existing.id]
+
+
+def test_a_stiftelse_is_asked_for_its_stiftelseforordnande_and_no_members():
+    state = IntakeState(values={"org_legal_form": "stiftelse"})
+    steps = all_steps(MORA, state)
+    assert "org_members" not in [s.id for s in steps]
+    [existing] = [s for s in steps if s.offered]
+    names = [name for _, _, name in existing.offered]
+    assert names[0].startswith("Stiftelseförordnande")
+    assert "Årsmötesprotokoll" not in names
 
 
 def test_a_wrong_organisation_number_is_rejected_with_its_reason():
@@ -80,25 +100,12 @@ def test_a_wrong_organisation_number_is_rejected_with_its_reason():
         (Kind.URL, "www.moraik.se", "https://www.moraik.se"),
         (Kind.LEGAL_FORM, "vi är en stiftelse", "stiftelse"),
         (Kind.LEGAL_FORM, "Ideell forening", "ideell_forening"),
-        (Kind.DOC_STATUS, "den kommer senare", "kommer_senare"),
-        (Kind.DOC_STATUS, "nej, den har vi inte", "saknas"),
-        (Kind.DOC_YEAR, "från 2025-03-14", "2025-03-14"),
-        (Kind.DOC_DELIVERY, "jag mejlar den", "e-post"),
         (Kind.DECLARATION, "Jag intygar", True),
         (Kind.DECLARATION, "nej, jag intygar inte", False),
     ],
 )
 def test_answers_are_read_and_normalised(kind, text, expected):
     assert parse(Step("x", None, kind), Reply(text)) == expected  # type: ignore[arg-type]
-
-
-def test_a_date_in_the_future_is_not_a_document_date():
-    from datetime import date
-
-    from bot.validators import InvalidValue
-
-    with pytest.raises(InvalidValue, match="in_future"):
-        parse(Step("x", None, Kind.DOC_YEAR), Reply("2031"), today=date(2026, 11, 24))  # type: ignore[arg-type]
 
 
 def test_optional_questions_can_be_skipped_required_ones_cannot():
@@ -143,7 +150,7 @@ def test_at_the_summary_naming_the_field_is_enough_and_no_asks_which_field():
 def test_organisationsnummer_is_not_mistaken_for_phone_nummer():
     state = complete_state(MORA)
     assert correction_target(MORA, state, "ändra organisationsnummer", False) == "org_number"
-    assert correction_target(MORA, state, "ändra stadgar", False) == "doc:stadgar:status"
+    assert correction_target(MORA, state, "ändra stadgar", False) == "doc:existing"
 
 
 def test_a_long_answer_starting_with_andra_is_an_answer_not_a_command():
@@ -152,12 +159,14 @@ def test_a_long_answer_starting_with_andra_is_an_answer_not_a_command():
     assert correction_target(MORA, state, text, False) is None
 
 
-def test_changing_a_document_status_removes_its_follow_ups_from_the_record_questions():
+def test_changing_the_documents_asks_which_exist_and_then_which_come_later_again():
     state = complete_state(MORA)
-    first = MORA.documents[0].id
-    state.documents[first]["status"] = "saknas"
-    ids = [s.id for s in all_steps(MORA, state) if s.document_id == first]
-    assert ids == [f"doc:{first}:status"]
+    state.unmark("summary")
+    _, outcome = answer(state, "ändra handlingar")
+    assert outcome.target == "doc:existing"
+    assert next_step(MORA, state).id == "doc:existing"
+    answer(state, "inga")
+    assert next_step(MORA, state).id == "doc:later"
 
 
 def test_signing_records_version_and_the_hash_of_the_exact_text_shown():
@@ -199,7 +208,9 @@ def test_every_summary_label_names_its_own_field_for_a_correction():
 
     from tests.e2e.texts import DOMAIN
 
-    template = DOMAIN["responses"]["utter_intake_summary"][0]["text"]
+    template = "\n".join(
+        DOMAIN["responses"][part][0]["text"] for part in Response.INTAKE_SUMMARY_PARTS
+    )
     state = complete_state(MORA)
     pairs = re.findall(r"(?:^|\n)([^:\n{]+): \{(\w+)\}", template)
     assert len(pairs) >= 15

@@ -38,6 +38,9 @@ LEGAL_TERMS = re.compile(
 QUOTED_VERBATIM = {"utter_intake_declaration_text", "utter_more_value_declaration"}
 MAX_WORDS = 60
 MAX_LIX = 55
+# LIX means little for a handful of words ("Fråga 3: Revisionsberättelse"): short lines are
+# counted for length only.
+LIX_FROM_WORDS = 10
 
 
 def profile_texts(profile: Profile) -> dict[str, str]:
@@ -116,6 +119,11 @@ def test_what_is_unclear_in_law_is_left_to_the_kommun_case_by_case() -> None:
             assert "från fall till fall" in criterion.if_no, (profile.id, criterion.id)
 
 
+def too_hard(message: str) -> bool:
+    words = word_count(message)
+    return words > MAX_WORDS or (words >= LIX_FROM_WORDS and lix(message) > MAX_LIX)
+
+
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.id)
 def test_every_message_is_short_and_readable(profile: Profile) -> None:
     too_long = []
@@ -123,11 +131,11 @@ def test_every_message_is_short_and_readable(profile: Profile) -> None:
         if name in QUOTED_VERBATIM:
             continue
         message = filled(text, profile)
-        if word_count(message) > MAX_WORDS or lix(message) > MAX_LIX:
+        if too_hard(message):
             too_long.append(f"{name}: {word_count(message)} words, LIX {lix(message):.0f}")
     for key, text in profile_texts(profile).items():
         if key.endswith(".statement"):
             continue  # the kommun's own checklist wording, quoted as decided
-        if word_count(text) > MAX_WORDS or lix(text) > MAX_LIX:
+        if too_hard(text):
             too_long.append(f"{key}: {word_count(text)} words, LIX {lix(text):.0f}")
     assert too_long == []

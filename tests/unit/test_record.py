@@ -39,13 +39,22 @@ def test_a_complete_intake_gives_a_schema_valid_record_field_by_field():
     }
 
 
-def test_missing_documents_are_listed_and_details_follow_the_status():
+def test_missing_documents_are_listed_and_the_member_count_is_not_a_document():
     record = record_for(MORA)
     first, second, *rest = record["documents"]
-    assert (first["status"], first["year"], first["delivery"]) == ("finns", "2025", "e-post")
-    assert (second["status"], second["year"], second["link"]) == ("kommer_senare", None, None)
+    assert (first["status"], second["status"]) == ("finns", "kommer_senare")
     assert all(d["status"] == "saknas" and d["delivery"] is None for d in rest)
     assert record["missing_documents"] == [d["id"] for d in [second, *rest]]
+    assert "medlemsantal" not in [d["id"] for d in record["documents"]]
+    assert record["organisation"]["member_count"] == 340
+
+
+def test_a_stiftelse_record_lists_its_own_documents():
+    record = record_for(MORA, state=complete_state(MORA, overrides={"org_legal_form": "stiftelse"}))
+    names = [d["name"] for d in record["documents"]]
+    assert names[0].startswith("Stiftelseförordnande")
+    assert "Årsmötesprotokoll" not in names
+    assert record["organisation"]["member_count"] is None
 
 
 def test_a_refused_declaration_is_in_the_record_without_a_signatory():
