@@ -34,7 +34,15 @@ from bot.intake.documents import numbered_list
 from bot.intake.flow import Result, apply_reply, declaration_text
 from bot.intake.parsing import Reply
 from bot.intake.state import IntakeState, utc_now
-from bot.intake.steps import FIELDS, SECTION_ORDER, Kind, Section, Step, next_step
+from bot.intake.steps import (
+    FIELDS,
+    PARTNER_PREFIX,
+    SECTION_ORDER,
+    Kind,
+    Section,
+    Step,
+    next_step,
+)
 from bot.intake_queue.transcripts import from_events
 from bot.names import Action as ActionName
 from bot.names import Form, Response, Slot
@@ -53,6 +61,8 @@ def intake_state(tracker: Tracker) -> IntakeState | None:
 
 
 def question_key(step: Step) -> str:
+    if step.id.startswith(f"{PARTNER_PREFIX}:"):
+        return f"partner_{step.id.split(':')[2]}"  # partner_orgnr, partner_legal_form
     return step.kind.value if step.offered else step.id
 
 
@@ -167,6 +177,8 @@ class ActionAskIntakeAnswer(Action):
         }
         if step.offered:
             values["documents"] = numbered_list(step.offered)
+        if step.id.startswith(f"{PARTNER_PREFIX}:"):
+            values["partner"] = state.values["partners"][int(step.id.split(":")[1])]["name"]
         if step.kind is Kind.DECLARATION and not state.declaration_shown:
             dispatcher.utter_message(
                 response=Response.INTAKE_DECLARATION_TEXT,
@@ -189,6 +201,13 @@ def summary_values(profile: Profile, state: IntakeState) -> dict[str, str]:
     """Every collected value as readable text for the summary; skipped ones shown as '–'."""
     values = {key: str(value) for key, value in state.values.items() if value not in (None, "")}
     values["org_legal_form"] = label_of(state.values.get("org_legal_form"), LEGAL_FORMS)
+    values["partners"] = (
+        ", ".join(
+            f"{p['name']} ({p.get('orgnr', '–')}, {label_of(p.get('legal_form'), LEGAL_FORMS)})"
+            for p in state.values.get("partners") or []
+        )
+        or "inga"
+    )
     lines = [
         f"• {document.name}: "
         + label_of(

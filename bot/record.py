@@ -78,6 +78,10 @@ def missing_for_submission(profile: Profile, state: IntakeState) -> list[str]:
     missing += [
         f"doc:{d.id}" for d in profile.documents_for(legal_form) if d.id not in state.documents
     ]
+    for index, partner in enumerate(state.values.get("partners") or []):
+        missing += [
+            f"partner:{index}:{part}" for part in ("orgnr", "legal_form") if not partner.get(part)
+        ]
     if not state.declaration:
         missing.append("declaration")
     return missing
@@ -133,6 +137,11 @@ def build_record(
             "member_count": values.get("org_members"),
             "website": values.get("org_website"),
         },
+        # Other organisations behind the initiative, each with its own number and legal form.
+        "partners": [
+            {"name": p["name"], "orgnr": p["orgnr"], "legal_form": p["legal_form"]}
+            for p in values.get("partners") or []
+        ],
         "contact": {
             "name": values["contact_name"],
             "role": values.get("contact_role"),

@@ -8,7 +8,7 @@ from bot.assessment import Answer
 from bot.intake.flow import apply_reply
 from bot.intake.parsing import Reply
 from bot.intake.state import IntakeState
-from bot.intake.steps import DOCUMENTS_EXISTING, DOCUMENTS_LATER, next_step
+from bot.intake.steps import DOCUMENTS_EXISTING, DOCUMENTS_LATER, Kind, next_step
 from bot.profile import Profile
 from bot.record import build_record
 
@@ -21,6 +21,7 @@ FIELD_REPLIES: dict[str, str] = {
     "org_legal_form": "ideell förening",
     "org_members": "ungefär 340",
     "org_website": "www.gemenskapmora.se",
+    "partners": "nej",
     "contact_name": "Anna Berg",
     "contact_role": "ordförande",
     "contact_email": "Anna.Berg@Gemenskapmora.SE",
@@ -43,6 +44,8 @@ FIELD_REPLIES: dict[str, str] = {
 
 # The first document exists, the second comes later, the rest are missing.
 DOCUMENT_REPLIES = {DOCUMENTS_EXISTING: "1", DOCUMENTS_LATER: "2"}
+# Every partner organisation gets the same number and legal form.
+PARTNER_REPLIES = {Kind.ORGNR: ORGNR, Kind.LEGAL_FORM: "ideell förening"}
 
 
 def complete_state(profile: Profile, overrides: dict[str, str] | None = None) -> IntakeState:
@@ -57,7 +60,12 @@ def complete_state(profile: Profile, overrides: dict[str, str] | None = None) ->
         step = next_step(profile, state)
         if step is None:
             return state
-        text = DOCUMENT_REPLIES.get(step.id) or replies[step.id]
+        partner = step.id.startswith("partner:")
+        text = (
+            DOCUMENT_REPLIES.get(step.id)
+            or (PARTNER_REPLIES[step.kind] if partner else None)
+            or replies[step.id]
+        )
         outcome = apply_reply(profile, state, step, Reply(text))
         assert outcome.result.value in ("stored", "skipped"), (step.id, text, outcome)
     raise AssertionError("intake never finished")

@@ -119,7 +119,7 @@ def build_view(record: dict[str, Any]) -> RecordView:
         status=status_label(record.get("status")),
         submitted=format_date(record["submitted_at"]),
         case=_case(record),
-        organisation=_organisation(organisation),
+        organisation=_organisation(organisation, record.get("partners", [])),
         contact=_contact(record["contact"]),
         initiative=_initiative(record["initiative"]),
         checklist_source=record["checklist"]["source"],
@@ -157,8 +157,11 @@ def _case(record: dict[str, Any]) -> Section:
     )
 
 
-def _organisation(organisation: dict[str, Any]) -> Section:
+def _organisation(organisation: dict[str, Any], partners: list[dict[str, Any]]) -> Section:
     website = organisation.get("website")
+    together = "; ".join(
+        f"{p['name']} ({p['orgnr']}, {label_of(p['legal_form'], LEGAL_FORMS)})" for p in partners
+    )
     return Section(
         "Organisation",
         (
@@ -167,6 +170,7 @@ def _organisation(organisation: dict[str, Any]) -> Section:
             Field("Juridisk form", label_of(organisation["legal_form"], LEGAL_FORMS)),
             Field("Antal medlemmar", text_or_default(organisation.get("member_count"))),
             Field("Webbplats", text_or_default(website), href=website),
+            Field("Fler organisationer", together or "Inga"),
         ),
     )
 

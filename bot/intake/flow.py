@@ -18,6 +18,7 @@ from bot.intake.steps import (
     DOCUMENTS_EXISTING,
     DOCUMENTS_LATER,
     FIELDS,
+    PARTNER_PREFIX,
     SUMMARY,
     Kind,
     Step,
@@ -127,6 +128,22 @@ def _start_correction(state: IntakeState, target: str) -> None:
 
 
 def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None:
+    if step.id.startswith(f"{PARTNER_PREFIX}:"):
+        _, index, part = step.id.split(":")
+        state.values["partners"][int(index)][part] = value
+        return
+    if step.kind is Kind.PARTNERS:
+        # Named again after a correction: keep what was given for partners still named.
+        known = {p["name"]: p for p in state.values.get("partners") or []}
+        state.values["partners"] = [known.get(name, {"name": name}) for name in value]
+        for index, partner in enumerate(state.values["partners"]):
+            for part in ("orgnr", "legal_form"):
+                step_id = f"{PARTNER_PREFIX}:{index}:{part}"
+                if part in partner:
+                    state.mark_answered(step_id)
+                else:
+                    state.unmark(step_id)
+        return
     if step.kind in (Kind.DOC_EXISTING, Kind.DOC_LATER):
         # The offered documents not picked are missing until (and unless) they come later.
         picked = "finns" if step.kind is Kind.DOC_EXISTING else "kommer_senare"

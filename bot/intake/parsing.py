@@ -115,10 +115,44 @@ def parse(step: Step, reply: Reply, today: date | None = None) -> Any:
         if step.optional:
             return SKIP
         raise InvalidValue("required")
+    if step.kind is Kind.PARTNERS:
+        return partner_names(reply)
     if step.kind in (Kind.DOC_EXISTING, Kind.DOC_LATER):
         return pick_documents(reply.clean, step.offered)
     parser = _PARSERS[step.kind]
     return parser(reply, today or date.today())
+
+
+# "Nej", "bara vi": no partners. Anything else is a list of names, one per comma or line.
+_NO_PARTNERS = {
+    "nej",
+    "nej tack",
+    "nix",
+    "inga",
+    "ingen",
+    "inga andra",
+    "bara vi",
+    "endast vi",
+    "bara oss",
+    "vi ar ensamma",
+    "vi sjalva",
+    "hoppa over",
+    "ingen annan",
+    "inga fler",
+}
+
+
+def partner_names(reply: Reply) -> list[str]:
+    """Other organisations behind the initiative; an organisation name may contain "och"."""
+    if reply.folded in _NO_PARTNERS:  # words only: "Nej till våld" is an organisation
+        return []
+    names = [" ".join(part.split()) for part in re.split(r"[,;\n]+", reply.clean)]
+    names = [name for name in names if name]
+    if not names or any(len(name) < 2 for name in names):
+        raise InvalidValue("too_short")
+    if any(len(name) > MAX_TEXT for name in names) or len(names) > 10:
+        raise InvalidValue("too_long")
+    return names
 
 
 def _text(reply: Reply, _today: date) -> str:

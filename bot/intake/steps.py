@@ -25,6 +25,7 @@ class Kind(str, Enum):
     URL = "url"
     EMAIL = "email"
     PHONE = "phone"
+    PARTNERS = "partners"  # other organisations behind the initiative, by name, or "nej"
     DOC_EXISTING = "doc_existing"  # which of the listed documents exist
     DOC_LATER = "doc_later"  # which of the others come later; the rest are missing
     DECLARATION = "declaration"
@@ -81,6 +82,19 @@ FIELDS: tuple[Field, ...] = (
     Field("org_members", Section.ORGANISATION, Kind.COUNT, ("medlemsantal", "medlemmar")),
     Field(
         "org_website", Section.ORGANISATION, Kind.URL, ("webbplats", "hemsida", "webbsida", "webb")
+    ),
+    Field(
+        "partners",
+        Section.ORGANISATION,
+        Kind.PARTNERS,
+        (
+            "fler organisationer",
+            "samarbetspartner",
+            "samarbetspartners",
+            "partner",
+            "partners",
+            "andra organisationer",
+        ),
     ),
     Field("contact_name", Section.CONTACT, Kind.TEXT, ("mitt namn", "kontaktperson", "namn")),
     Field("contact_role", Section.CONTACT, Kind.TEXT, ("min roll", "roll", "titel")),
@@ -164,6 +178,7 @@ class Step:
     offered: tuple[tuple[int, str, str], ...] = ()
 
 
+PARTNER_PREFIX = "partner"
 DOCUMENTS_EXISTING = f"{DOC_PREFIX}:existing"
 DOCUMENTS_LATER = f"{DOC_PREFIX}:later"
 
@@ -177,6 +192,21 @@ def _asked(field: Field, profile: Profile, state: IntakeState) -> bool:
     if field.id == "org_members":
         return profile.rule_for(state.values.get("org_legal_form")).ask_members
     return True
+
+
+def partner_step_id(index: int, part: str) -> str:
+    return f"{PARTNER_PREFIX}:{index}:{part}"
+
+
+def _partner_steps(state: IntakeState) -> list[Step]:
+    """Organisationsnummer and legal form for each partner organisation the user named."""
+    steps = []
+    for index, _ in enumerate(state.values.get("partners") or []):
+        steps += [
+            Step(partner_step_id(index, "orgnr"), Section.ORGANISATION, Kind.ORGNR),
+            Step(partner_step_id(index, "legal_form"), Section.ORGANISATION, Kind.LEGAL_FORM),
+        ]
+    return steps
 
 
 def _document_steps(profile: Profile, state: IntakeState) -> list[Step]:
@@ -202,6 +232,7 @@ def all_steps(profile: Profile, state: IntakeState) -> list[Step]:
     }
     return [
         *by_section[Section.ORGANISATION],
+        *_partner_steps(state),
         *by_section[Section.CONTACT],
         *by_section[Section.INITIATIVE],
         *_document_steps(profile, state),

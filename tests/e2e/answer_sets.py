@@ -87,6 +87,7 @@ def answer_set(number: int) -> AnswerSet:
         legal_form := rng.choice(LEGAL_FORMS),
         *(() if legal_form in WITHOUT_MEMBERS else (rng.choice(MEMBERS),)),
         "hoppa över",  # website
+        "nej",  # no partner organisations
         contact,
         pick("roles"),
         email_for(contact, rng),

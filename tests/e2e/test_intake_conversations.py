@@ -38,6 +38,7 @@ ORGANISATION = [
     "ideell förening",
     "ungefär 340",
     "hoppa över",
+    "bara vi",  # no partner organisations
 ]
 CONTACT = ["Anna Berg", "ordförande", "anna.berg@gemenskapmora.se", "070-123 45 67"]
 INITIATIVE = [
@@ -359,3 +360,24 @@ def test_three_nos_end_with_a_received_initiative_that_shows_the_self_assessment
     pdf = " ".join(pdf_text(render_pdf(record)))
     assert "Organisationens första bedömning: Passar inte" in pdf
     assert "Titta först på:" in pdf
+
+
+def test_partner_organisations_each_give_their_number_and_legal_form(stack, sender):
+    start_intake(stack, sender)
+    answer_all(stack, sender, ORGANISATION[:-1])
+    asked = stack.texts(sender, "Röda Korset Mora, Föreningen för barn och unga")
+    assert asked[-1] == say("utter_intake_q_partner_orgnr", partner="Röda Korset Mora")
+    answer_all(stack, sender, ["802424-4413", "ideell förening", "802424-4413"])
+    last = stack.texts(sender, "stiftelse")
+    assert say("utter_intake_q_contact_name") in last
+    answer_all(stack, sender, CONTACT + INITIATIVE + DOCUMENT_REPLIES)
+    stack.texts(sender, "/affirm")
+    summary = "\n".join(stack.texts(sender, "Jag intygar"))
+    assert "Föreningen för barn och unga (802424-4413, Stiftelse)" in summary
+    done = stack.texts(sender, "ja")
+    reference = done[0].split("referensnummer är ")[1].split(" ")[0]
+    partners = queue_of(stack).get(reference)["partners"]
+    assert [(p["name"], p["legal_form"]) for p in partners] == [
+        ("Röda Korset Mora", "ideell_forening"),
+        ("Föreningen för barn och unga", "stiftelse"),
+    ]

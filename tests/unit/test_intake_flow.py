@@ -10,7 +10,8 @@ from bot.intake.state import IntakeState
 from bot.intake.steps import Kind, Step, all_steps, next_step
 from bot.names import Response
 from bot.profile import load_profile
-from tests.intake_fixtures import FIELD_REPLIES, complete_state
+from bot.record import build_record
+from tests.intake_fixtures import FIELD_REPLIES, all_yes, complete_state
 
 MORA = load_profile("mora")
 
@@ -23,7 +24,7 @@ def answer(state: IntakeState, text: str, intent: str | None = None):
 def test_questions_come_in_order_organisation_contact_initiative_documents_declaration():
     state = IntakeState()
     asked = []
-    for _ in range(9):
+    for _ in range(10):
         step, outcome = answer(state, FIELD_REPLIES[next_step(MORA, state).id])
         asked.append(step.id)
         assert outcome.result in (Result.STORED, Result.SKIPPED)
@@ -33,6 +34,7 @@ def test_questions_come_in_order_organisation_contact_initiative_documents_decla
         "org_legal_form",
         "org_members",
         "org_website",
+        "partners",
         "contact_name",
         "contact_role",
         "contact_email",
@@ -234,3 +236,33 @@ def test_every_summary_label_names_its_own_field_for_a_correction():
 def test_only_a_plain_yes_makes_the_contact_person_the_signatory(reply, signatory):
     state = complete_state(MORA, overrides={"signatory_name": reply})
     assert state.values["signatory_name"] == signatory
+
+
+def test_partner_organisations_are_named_then_each_gives_number_and_legal_form():
+    state = complete_state(
+        MORA, overrides={"partners": "Röda Korset Mora, Föreningen för barn och unga"}
+    )
+    assert [p["name"] for p in state.values["partners"]] == [
+        "Röda Korset Mora",
+        "Föreningen för barn och unga",
+    ]
+    record = build_record(
+        MORA, state, all_yes(MORA), "c", "IOP-2026-0001", "2026-11-24T10:00:00+00:00"
+    )
+    assert record["partners"][0] == {
+        "name": "Röda Korset Mora",
+        "orgnr": "802424-4413",
+        "legal_form": "ideell_forening",
+    }
+
+
+@pytest.mark.parametrize("reply", ["nej", "Bara vi", "hoppa över", "Nej tack"])
+def test_no_partners_is_a_plain_no(reply):
+    state = complete_state(MORA, overrides={"partners": reply})
+    assert state.values["partners"] == []
+    assert not [s for s in all_steps(MORA, state) if s.id.startswith("partner:")]
+
+
+def test_an_organisation_called_nej_till_vald_is_a_partner():
+    state = complete_state(MORA, overrides={"partners": "Nej till våld Mora"})
+    assert [p["name"] for p in state.values["partners"]] == ["Nej till våld Mora"]

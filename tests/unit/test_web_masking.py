@@ -51,7 +51,7 @@ def tracker_at_phone_number() -> dict:
     state = IntakeState(key="k2")
     answers = iter(
         ["Föreningen Gemenskap i Mora", "802424-4413", "ideell förening", "ungefär 340",
-         "hoppa över", "Anna Berg", "ordförande", "anna.berg@gemenskapmora.se"]
+         "hoppa över", "nej", "Anna Berg", "ordförande", "anna.berg@gemenskapmora.se"]
     )  # fmt: skip
     while (step := next_step(MORA, state)).kind != Kind.PHONE:
         apply_reply(MORA, state, step, Reply(next(answers)))
