@@ -266,3 +266,16 @@ def test_no_partners_is_a_plain_no(reply):
 def test_an_organisation_called_nej_till_vald_is_a_partner():
     state = complete_state(MORA, overrides={"partners": "Nej till våld Mora"})
     assert [p["name"] for p in state.values["partners"]] == ["Nej till våld Mora"]
+
+
+def test_handing_in_takes_at_most_25_messages_as_the_bot_announces():
+    """From "lämna in" to the reference, documents-later path: about twenty short answers."""
+    state = complete_state(MORA)  # one document exists, one comes later, no partners
+    # "lämna in", then one reply per question; the signatory's role is not asked when the
+    # contact person ("Ja, det är jag") gives the declaration.
+    replies = [step for step in state.answered if step != "signatory_role"]
+    messages = 1 + len(replies)
+    assert 20 <= messages <= 25
+    from tests.e2e.texts import DOMAIN
+
+    assert "ett tjugotal" in DOMAIN["responses"]["utter_verdict_offer_intake"][0]["text"]
