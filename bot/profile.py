@@ -140,7 +140,10 @@ class LiveChat(_Strict):
     @property
     def hours_said(self) -> str:
         """The hours as the bot says them: a weekday holiday must not look like an open day."""
-        return f"{self.hours_text} utom röda dagar" if self.closed_on_holidays else self.hours_text
+        # Påsk-, midsommar-, jul- and nyårsafton are not röda dagar, so "helgaftnar" says it.
+        if self.closed_on_holidays:
+            return f"{self.hours_text} utom helgdagar och helgaftnar"
+        return self.hours_text
 
     def is_open(self, moment: datetime) -> bool:
         """Is the live chat staffed at this moment? `moment` must be timezone-aware."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
+from html import escape
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.assessment import Answer
 from bot.intake_queue.accounts import create_account, set_active
 from bot.intake_queue.handoffs import Handoffs, HandoffStatus, Kind
 from bot.intake_queue.repository import IntakeQueue
@@ -322,3 +324,24 @@ async def test_widget_config_tells_the_privacy_facts(client: TestClient) -> None
         "privacy_contact": profile.kommun.contact.email,
     }
     assert "Access-Control-Allow-Origin" not in response.headers  # not an allowed origin
+
+
+async def test_the_case_page_shows_the_self_assessment_and_what_to_look_at_first(
+    client: TestClient, queue: IntakeQueue
+) -> None:
+    """An initiative with three "nej" is received; the caseworker sees why, first."""
+    profile = load_profile("mora")
+    failed = profile.criteria[4:7]
+    answers = {**all_yes(profile), **dict.fromkeys((c.id for c in failed), Answer.NO)}
+    state = complete_state(profile)
+    submitted = queue.submit(
+        state.key,
+        lambda ref, at: build_record(profile, state, answers, "conv-2", ref, at),
+        [],
+    )
+    await log_in(client)
+    page = await (await client.get(f"/handlaggare/arenden/{submitted.reference}")).text()
+    assert "Organisationens första bedömning" in page and "Passar inte" in page
+    assert "Titta först på:" in page
+    for criterion in failed:
+        assert escape(criterion.statement) in page

@@ -126,7 +126,7 @@ async def test_outside_the_chat_hours_nobody_is_called_even_if_someone_is_logged
     dispatcher, events = await run(ActionRequestHuman(), ask_for_person())
     assert responses(dispatcher) == [Response.HANDOFF_CHAT_CLOSED]
     message = dispatcher.messages[0]
-    assert message["live_chat_hours"] == "vardagar 8–16 utom röda dagar"
+    assert message["live_chat_hours"] == "vardagar 8–16 utom helgdagar och helgaftnar"
     assert message["callback_promise"] == MORA.callback_promise
     assert followups(events) == [Form.CALLBACK]
     assert handoffs(queue) == []

@@ -94,7 +94,7 @@ def test_the_chat_is_closed_on_weekday_holidays_and_eves(day):
 
 
 def test_the_hours_as_said_mention_the_holidays_only_when_closed_on_them():
-    assert WEEKDAYS_8_TO_16.hours_said == "vardagar 8–16 utom röda dagar"
+    assert WEEKDAYS_8_TO_16.hours_said == "vardagar 8–16 utom helgdagar och helgaftnar"
     staffed_anyway = WEEKDAYS_8_TO_16.copy(update={"closed_on_holidays": False})
     assert staffed_anyway.hours_said == "vardagar 8–16"
 

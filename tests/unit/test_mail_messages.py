@@ -100,3 +100,17 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("IOP_SMTP_PORT", "tjugofem")
     with pytest.raises(MailSettingsError, match="måste vara ett tal"):
         MailSettings.from_environment()
+
+
+def test_the_registrator_reads_the_self_assessment_and_what_to_look_at_first() -> None:
+    from bot.assessment import Answer
+    from tests.intake_fixtures import all_yes
+
+    failed = MORA.criteria[4:7]
+    answers = {**all_yes(MORA), **dict.fromkeys((c.id for c in failed), Answer.NO)}
+    record = {**stored_record(), **{"checklist": record_for(MORA, answers=answers)["checklist"]}}
+    registration, _ = submission_messages(record, MORA)
+    assert "Organisationens första bedömning (checklistan): Passar inte" in registration.body
+    assert "Titta först på:" in registration.body
+    for criterion in failed:
+        assert " ".join(criterion.statement.split()[:4]) in registration.body

@@ -102,3 +102,26 @@ def test_a_kommun_chooses_which_intake_fields_may_be_skipped(tmp_path):
 def test_required_intake_fields_cannot_be_made_optional(tmp_path):
     with pytest.raises(ProfileError, match=r"intake_optional(.|\n)*contact_email"):
         load_profile(str(_profile_with(tmp_path, intake_optional=["contact_email"])))
+
+
+def _all_texts(profile) -> str:
+    texts = [profile.next_steps, profile.examples, profile.checklist_source]
+    texts += [profile.value_declaration.summary]
+    texts += [d.why for d in profile.documents]
+    for criterion in profile.criteria:
+        texts += [criterion.question, criterion.explanation, criterion.if_no, criterion.alternative]
+    return "\n".join(texts)
+
+
+def test_the_linkoping_profile_says_only_what_its_source_says():
+    """Seed 002 gives Forum's eight criteria, not Linköping's checklist, documents or process."""
+    profile = load_profile("linkoping_forum")
+    assert len(profile.criteria) == 8
+    assert "Forum" in profile.checklist_source
+    assert "inte Linköpings kommuns egen checklista" in profile.checklist_source
+    texts = _all_texts(profile)
+    assert "Linköpings kommuns checklista" not in texts
+    assert "politiska nämnder" not in profile.next_steps
+    # The declaration is Mora's text, said openly to the user.
+    assert "annan kommun" in profile.value_declaration.summary
+    assert profile.value_declaration.sha256 == load_profile("mora").value_declaration.sha256

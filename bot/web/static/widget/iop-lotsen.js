@@ -26,14 +26,14 @@
     restartNo: "Avbryt",
     privacyHeading: "Innan du börjar",
     privacy:
-      "Det du skriver sparas hos kommunen så att de kan hjälpa dig och handlägga ert initiativ. " +
+      "Det du skriver sparas hos kommunen så att den kan hjälpa dig och handlägga ert initiativ. " +
       "Skriv inte personnummer eller känsliga uppgifter. " +
       "Samtal som inte blir ett initiativ raderas efter en tid.",
     privacyFor:
       "Det du skriver sparas hos {kommun}, som behöver det för att svara dig och ta emot ert " +
       "initiativ. Samtal som inte blir ett initiativ raderas efter {days} dagar. Skriv inte " +
-      "personnummer eller känsliga uppgifter, till exempel om någons hälsa. Du kan alltid be " +
-      "kommunen att få se eller radera det som sparats.",
+      "personnummer eller känsliga uppgifter, till exempel om någons hälsa. Ett inlämnat " +
+      "initiativ blir en allmän handling och sparas enligt arkivlagen.",
     accept: "Jag förstår – starta chatten",
     empty: "Berätta kort om er idé eller ställ en fråga om IOP, så hjälper IOP-lotsen dig vidare.",
     log: "Meddelanden",
