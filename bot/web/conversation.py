@@ -27,7 +27,7 @@ from bot.privacy import mask_personal_numbers
 from bot.profile import active_profile
 from bot.web.history import frames_from_rasa, history_entries, latest_progress
 from bot.web.hub import Hub
-from bot.web.masking import mask_for_storage
+from bot.web.masking import mask_for_storage, mask_payload
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ class Conversations:
         text = (text or "").strip()
         if payload and not payload.startswith("/"):
             payload = None
+        payload = mask_payload(payload)  # a crafted payload could carry a personnummer
         if not text and not payload:
             return None
         if len(text) > MAX_MESSAGE_LENGTH:

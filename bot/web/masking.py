@@ -1,12 +1,15 @@
 """Personal identity numbers are masked before a message reaches Rasa, so they never land in the
 tracker store, the logs or the exports.
 
-One exception, because the intake needs it: a sole trader's organisationsnummer is their
-personnummer, so when the bot has just asked for the organisationsnummer, the answer goes
-through as written. And ten digits starting with 0 are masked when they could be a personal
-number (date and Luhn check fit), except when the bot has just asked for a phone number (the
-intake's phone question, the callback form's contact question). Which question is open is read
-from the conversation's own state.
+At the organisationsnummer question nothing is let through either: the parser accepts only
+numbers whose third digit is 2 or more (bot/intake/parsing.py rejects a personnummer there,
+because the kommun does not need a sole trader's personal number), and masking never changes
+those, so a valid organisationsnummer is stored as written and a personnummer is masked. Ten
+digits starting with 0 are masked when they could be a personal number (date and Luhn check
+fit), except when the bot has just asked for a phone number (the intake's phone question, the
+callback form's contact question). Which question is open is read from the conversation's own
+state. A button's payload is masked as well: the widget sends it as written, so a crafted one
+could carry a number.
 """
 
 from __future__ import annotations
@@ -47,13 +50,19 @@ def asked_for_phone_number(tracker: dict[str, Any], profile: Profile) -> bool:
 
 
 def mask_for_storage(text: str, tracker: dict[str, Any] | None, profile: Profile) -> str:
-    """The text as it may be stored: masked, unless it answers the organisationsnummer question
-    (kept as written) or the phone question (phone-like numbers kept)."""
+    """The text as it may be stored: masked, except phone-like numbers answering the phone
+    question. At the organisationsnummer question only a valid organisationsnummer survives
+    (masking never touches one); a personnummer, which the parser rejects there, is masked."""
     masked = mask_personal_numbers(text, keep_phone_numbers=False)
     if masked == text or tracker is None:
         return masked
-    if asked_for_organisation_number(tracker, profile):
-        return text
     if asked_for_phone_number(tracker, profile):
         return mask_personal_numbers(text, keep_phone_numbers=True)
     return masked
+
+
+def mask_payload(payload: str | None) -> str | None:
+    """A button's payload ('/intent{"entity": "…"}') as it may be stored: masked, always."""
+    if not payload:
+        return payload
+    return mask_personal_numbers(payload, keep_phone_numbers=False)

@@ -9,7 +9,7 @@ from bot.intake.state import IntakeState
 from bot.intake.steps import Kind, next_step
 from bot.privacy import MASK, mask_personal_numbers
 from bot.profile import load_profile
-from bot.web.masking import mask_for_storage
+from bot.web.masking import mask_for_storage, mask_payload
 
 MORA = load_profile("mora")
 PERSONNUMMER = "811228-9874"  # Luhn-valid: a sole trader's organisationsnummer looks like this
@@ -24,8 +24,16 @@ def tracker_at_organisation_number() -> dict:
     return {"active_loop": {"name": "intake_form"}, "slots": {"intake": state.to_slot()}}
 
 
-def test_the_organisation_number_answer_is_kept() -> None:
-    assert mask_for_storage(PERSONNUMMER, tracker_at_organisation_number(), MORA) == PERSONNUMMER
+def test_at_the_organisation_number_question_only_an_organisation_number_is_kept() -> None:
+    # The parser rejects a personnummer there (bot/intake/parsing.py, reason "personnummer"), so
+    # storing it unmasked served nothing: only a valid organisationsnummer is stored as written.
+    tracker = tracker_at_organisation_number()
+    assert mask_for_storage("802424-4413", tracker, MORA) == "802424-4413"
+    assert mask_for_storage(PERSONNUMMER, tracker, MORA) == MASK
+    assert mask_for_storage("811228–9874", tracker, MORA) == MASK
+    assert mask_for_storage("orgnr 802424-4413, min pnr 811228-9874", tracker, MORA) == (
+        f"orgnr 802424-4413, min pnr {MASK}"
+    )
 
 
 def test_everywhere_else_it_is_masked() -> None:
@@ -79,3 +87,9 @@ def test_a_phone_number_answer_is_kept() -> None:
 def test_six_digits_a_space_and_four_is_a_personal_number_not_a_phone_number() -> None:
     assert mask_personal_numbers("011289 3722") == MASK
     assert mask_personal_numbers("070-123 45 67") == "070-123 45 67"
+
+
+def test_a_payload_is_masked() -> None:
+    assert mask_payload('/inform{"pnr": "811228–9874"}') == f'/inform{{"pnr": "{MASK}"}}'
+    assert mask_payload("/affirm") == "/affirm"
+    assert mask_payload(None) is None

@@ -1,0 +1,52 @@
+"""Through the gateway (issue 13, item 3): every written form of a personal identity number is
+masked before Rasa sees it, in the text and in a button's payload, and on the live handoff too.
+Uses the recording stand-in for Rasa from test_gateway_routing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy import MASK
+from tests.integration.test_gateway_routing import (  # noqa: F401 (fixtures)
+    CONVERSATION,
+    console,
+    conversations,
+    open_live,
+    queue,
+    rasa,
+    widget,
+)
+
+FORMS = [
+    "811228–9874",
+    "811228\u20119874",
+    "811228 - 9874",
+    "1981-12-28-9874",
+    "81 12 28-9874",
+    "811228.9874",
+    "pnr-811228-9874",
+    "８１１２２８－９８７４",
+    "198112289874",
+]
+
+
+@pytest.mark.parametrize("written", FORMS)
+async def test_no_written_form_reaches_rasa_or_the_widget(conversations, rasa, widget, written):  # noqa: F811
+    await conversations.user_message(CONVERSATION, f"mitt personnummer är {written}")
+    sent, _ = rasa.calls[0][1]
+    assert MASK in sent and "9874" not in sent and "９８７４" not in sent
+    assert "9874" not in widget.of_type("user")[0]["text"]
+
+
+async def test_a_payload_is_masked_before_rasa(conversations, rasa, widget) -> None:  # noqa: F811
+    await conversations.user_message(CONVERSATION, "", payload='/inform{"pnr": "811228–9874"}')
+    sent, _ = rasa.calls[0][1]
+    assert sent == f'/inform{{"pnr": "{MASK}"}}'
+    assert "9874" not in str(widget.frames)
+
+
+async def test_during_a_live_handoff_too(conversations, rasa, console, queue) -> None:  # noqa: F811
+    open_live(queue)
+    await conversations.user_message(CONVERSATION, "nr 81 12 28–9874")
+    assert rasa.calls[-1][1][0] == f"nr {MASK}"
+    assert "9874" not in str(console.frames)
