@@ -345,3 +345,41 @@ async def test_the_case_page_shows_the_self_assessment_and_what_to_look_at_first
     assert "Titta först på:" in page
     for criterion in failed:
         assert escape(criterion.statement) in page
+
+
+# -- login throttling behind the proxy (issue 13, item 4) -----------------------------------------
+
+
+async def _try_login(client: TestClient, username: str, password: str, address: str) -> int:
+    token = await login_token(client)
+    response = await client.post(
+        "/handlaggare/logga-in",
+        data={"username": username, "password": password, "csrf_token": token, "next": ""},
+        headers={"X-Forwarded-For": address},  # as nginx on the same host writes it
+        allow_redirects=False,
+    )
+    return response.status
+
+
+async def test_a_guesser_elsewhere_neither_locks_the_caseworker_out_nor_costs_a_hash(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.web.console import auth
+
+    hashed: list[str] = []
+    real_authenticate = auth.authenticate
+
+    def counting(engine, username, password):
+        hashed.append(username)
+        return real_authenticate(engine, username, password)
+
+    monkeypatch.setattr(auth, "authenticate", counting)
+    for _ in range(5):
+        assert await _try_login(client, "anna", "fel-lösenord-123", "203.0.113.9") == 401
+    for _ in range(10):
+        assert await _try_login(client, "anna", "fel-lösenord-123", "203.0.113.9") == 429
+    assert len(hashed) == 5  # refused attempts never reach scrypt
+    # The guesser's address stays refused, even with the right password…
+    assert await _try_login(client, "anna", PASSWORD, "203.0.113.9") == 429
+    # …while Anna herself, at her own address behind the same proxy, logs in at once.
+    assert await _try_login(client, "anna", PASSWORD, "198.51.100.7") == 303

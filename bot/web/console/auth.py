@@ -3,16 +3,24 @@
 Sessions live in the database (bot/intake_queue/console_sessions.py): the cookie is HttpOnly and
 SameSite=Strict, and every form carries the session's CSRF token. The login form, which has no
 session yet, uses a double-submit token in a short-lived cookie. Failed logins are throttled per
-username and address, so a password cannot be guessed by trying.
+(username, address), per address and, more softly, per username (bot/web/console/throttle.py), so
+a password cannot be guessed by trying and a stranger cannot lock a caseworker out. An attempt
+over a limit is refused before the password is hashed; the hashing (scrypt) runs on a small pool
+of its own, so logins never hold up the threads the database calls use.
+
+The client's address is the connection's, or – when the connection comes from a trusted proxy –
+the last address in X-Forwarded-For that is not itself a trusted proxy. Trusted proxies are the
+gateway setting `trusted_proxies` if there is one, else loopback only (nginx on the same host,
+deploy/nginx/iop-lotsen.conf).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import secrets
-import time
-from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -20,6 +28,7 @@ from aiohttp import web
 
 from bot.intake_queue.accounts import Caseworker, authenticate, find_account
 from bot.intake_queue.console_sessions import ConsoleSession, ConsoleSessions
+from bot.web.console.throttle import LoginThrottle, Verdict
 from bot.web.security import same_token
 
 SESSION_COOKIE = "iop_handlaggare"
@@ -27,8 +36,29 @@ LOGIN_CSRF_COOKIE = "iop_login_csrf"
 CONSOLE_PATH = "/handlaggare"
 LOGIN_PATH = f"{CONSOLE_PATH}/logga-in"
 
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
+HASHING_THREADS = 2  # scrypt at once; more attempts wait for a thread
+MAX_WAITING_HASHES = 32  # attempts waiting for a hashing thread before new ones are refused
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+TOO_MANY_FOR_ACCOUNT = (
+    "Just nu görs många inloggningsförsök för det här kontot. Vänta en minut och försök igen."
+)
+TOO_MANY_FROM_HERE = (
+    "För många misslyckade inloggningsförsök. Vänta en stund och försök igen. "
+    "Har du glömt lösenordet? Be den som administrerar konsolen om ett nytt."
+)
+BUSY = "Många loggar in just nu. Vänta några sekunder och försök igen."
+
+_hashing: ThreadPoolExecutor | None = None
+_waiting_hashes = 0
+
+
+def hashing_pool() -> ThreadPoolExecutor:
+    """The small pool the password hashing runs on, apart from the default one."""
+    global _hashing
+    if _hashing is None:
+        _hashing = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="login-scrypt")
+    return _hashing
 
 
 @dataclass(frozen=True)
@@ -36,31 +66,6 @@ class SignedIn:
     token: str
     session: ConsoleSession
     caseworker: Caseworker
-
-
-class LoginThrottle:
-    """Counts failed logins per (username, address) in a sliding window, in this process."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def blocked(self, username: str, address: str) -> bool:
-        failures = self._recent(username, address)
-        return len(failures) >= self.limit
-
-    def failed(self, username: str, address: str) -> None:
-        self._recent(username, address).append(time.monotonic())
-
-    def succeeded(self, username: str, address: str) -> None:
-        self._failures.pop((username, address), None)
-
-    def _recent(self, username: str, address: str) -> deque[float]:
-        failures = self._failures[(username.strip().lower(), address)]
-        while failures and failures[0] < time.monotonic() - self.window:
-            failures.popleft()
-        return failures
 
 
 async def signed_in(request: web.Request) -> SignedIn | None:
@@ -110,19 +115,68 @@ def login_csrf_ok(request: web.Request, given: str | None) -> bool:
 
 
 def client_address(request: web.Request) -> str:
-    return request.remote or "okänd"
+    """The client's address: X-Forwarded-For is believed only from a trusted proxy."""
+    remote = request.remote or ""
+    trusted = _trusted_networks(request)
+    if not _in(remote, trusted):
+        return remote or "okänd"
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _in(hop, trusted):
+            return hop[:64]
+    return remote or "okänd"
+
+
+def _trusted_networks(
+    request: web.Request,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    configured = getattr(request.app.get("settings"), "trusted_proxies", None)
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    return _networks(LOOPBACK if configured is None else configured)
+
+
+def _networks(entries: Iterable[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
+def _in(address: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(ip.version == n.version and ip in n for n in networks)
 
 
 async def log_in(request: web.Request, username: str, password: str) -> str | None:
-    """A new session token for a correct password, else None. Throttled per user and address."""
+    """A new session token for a correct password, else None. Raises LoginBlocked, before any
+    hashing, for an attempt over a limit (bot/web/console/throttle.py)."""
+    global _waiting_hashes
     throttle: LoginThrottle = request.app["login_throttle"]
     address = client_address(request)
-    if throttle.blocked(username, address):
-        raise LoginBlocked()
-    account = await asyncio.to_thread(authenticate, request.app["engine"], username, password)
+    if _waiting_hashes >= MAX_WAITING_HASHES:
+        raise LoginBlocked(BUSY, 5.0)
+    verdict = throttle.begin(username, address)
+    if not verdict.allowed:
+        raise LoginBlocked.because(verdict)
+    if verdict.wait > 0:
+        await asyncio.sleep(verdict.wait)  # spaced out: no thread is held while waiting
+    _waiting_hashes += 1
+    try:
+        loop = asyncio.get_running_loop()
+        account = await loop.run_in_executor(
+            hashing_pool(), authenticate, request.app["engine"], username, password
+        )
+    finally:
+        _waiting_hashes -= 1
     if account is None:
-        throttle.failed(username, address)
-        return None
+        return None  # counted as a failure when the attempt began
     throttle.succeeded(username, address)
     sessions: ConsoleSessions = request.app["console_sessions"]
     session = await asyncio.to_thread(sessions.start, account.username)
@@ -130,7 +184,18 @@ async def log_in(request: web.Request, username: str, password: str) -> str | No
 
 
 class LoginBlocked(Exception):
-    """Too many failed logins for this username from this address."""
+    """Too many failed logins: `message` says so in Swedish, `retry_after` in seconds."""
+
+    def __init__(self, message: str = TOO_MANY_FROM_HERE, retry_after: float = 60.0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+    @classmethod
+    def because(cls, verdict: Verdict) -> LoginBlocked:
+        if verdict.reason == "user":
+            return cls(TOO_MANY_FOR_ACCOUNT, verdict.wait)
+        return cls(TOO_MANY_FROM_HERE, verdict.wait)
 
 
 def set_session_cookie(response: web.StreamResponse, token: str, secure: bool) -> None:
