@@ -63,6 +63,8 @@ def _normalised_char(char: str) -> str:
 
 def normalise(text: str) -> tuple[str, list[int]]:
     """The text as matched, and for each of its characters the index of the original one."""
+    if text.isascii():
+        return text, list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -109,8 +111,8 @@ def mask_personal_numbers(text: str, keep_phone_numbers: bool = True) -> str:
     phone number is expected (the gateway, before anything is stored) pass False: they are then
     masked when the date and the Luhn check fit.
     """
-    if not text:
-        return text
+    if not any(char.isdigit() for char in unicodedata.normalize("NFKC", text)):
+        return text  # no digit in any script or form: nothing to mask
     normal, origin = normalise(text)
     pieces: list[str] = []
     done = 0
@@ -125,7 +127,3 @@ def mask_personal_numbers(text: str, keep_phone_numbers: bool = True) -> str:
         return text
     pieces.append(text[done:])
     return "".join(pieces)
-
-
-def contains_personal_number(text: str, keep_phone_numbers: bool = False) -> bool:
-    return mask_personal_numbers(text, keep_phone_numbers) != text
