@@ -15,6 +15,7 @@ import requests
 
 from bot.cli import main as cli_main
 from bot.export.pdf_export import render_pdf
+from bot.intake_queue import outbox
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.record import problems
@@ -360,6 +361,9 @@ def test_three_nos_end_with_a_received_initiative_that_shows_the_self_assessment
     pdf = " ".join(pdf_text(render_pdf(record)))
     assert "Organisationens första bedömning: Passar inte" in pdf
     assert "Titta först på:" in pdf
+    queued = outbox.for_case(queue_of(stack).engine, reference)
+    [to_registrator] = [m for m in queued if m.recipient == MORA.registration.registrator_email]
+    assert "Organisationens första bedömning (checklistan): Passar inte" in to_registrator.body
 
 
 def test_partner_organisations_each_give_their_number_and_legal_form(stack, sender):

@@ -256,8 +256,8 @@ async def login_submit(request: web.Request) -> web.Response:
         return _login_form(request, STALE_LOGIN_FORM, username, status=400)
     try:
         token = await log_in(request, username, password)
-    except LoginBlocked:
-        return _login_form(request, TOO_MANY_TRIES, username, status=429)
+    except LoginBlocked as blocked:
+        return _login_form(request, blocked.message or TOO_MANY_TRIES, username, status=429)
     if token is None:
         await _audit(request, username[:80] or "?", "inloggning_misslyckad", "konsolen")
         return _login_form(request, WRONG_LOGIN, username, status=401)
