@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.intake import summary_values
 from bot.profile import PROFILE_DIR, Profile, load_profile
+from tests.intake_fixtures import complete_state
 from tests.text_measures import lix, word_count
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +69,12 @@ def filled(text: str, profile: Profile) -> str:
         "explanation": profile.criteria[0].explanation,
         "question": profile.criteria[0].question,
         "statement": profile.criteria[0].statement,
-        "documents": "• Stadgar\n• Verksamhetsberättelse",
+        "documents": "\n".join(f"{n}. {d.name}" for n, d in enumerate(profile.documents, 1)),
     }
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "Anna"), text)
+    # The summary as a real intake fills it (the contact's own answers count as they are).
+    if "{declaration}" in text or "{org_name}" in text:
+        values |= summary_values(profile, complete_state(profile))
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "Anna")), text)
 
 
 def legal_texts() -> list[tuple[str, str]]:
