@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.web.proxies import forwarded_scheme
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # The console and the demo page load nothing from elsewhere; sockets go back to this server.
@@ -17,7 +19,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 def own_origin(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}"
+    """This server's origin as the browser sees it: https behind the kommun's TLS proxy."""
+    return f"{forwarded_scheme(request)}://{request.host}"
 
 
 def origin_allowed(request: web.Request, allowed: tuple[str, ...]) -> bool:

@@ -383,3 +383,19 @@ async def test_a_guesser_elsewhere_neither_locks_the_caseworker_out_nor_costs_a_
     assert await _try_login(client, "anna", PASSWORD, "203.0.113.9") == 429
     # …while Anna herself, at her own address behind the same proxy, logs in at once.
     assert await _try_login(client, "anna", PASSWORD, "198.51.100.7") == 303
+
+
+async def test_behind_the_https_proxy_the_console_socket_accepts_the_https_origin(
+    client: TestClient,
+) -> None:
+    """nginx terminates TLS and says so in X-Forwarded-Proto; the browser's Origin is https."""
+    csrf = await log_in(client)
+    host = client.server.host, client.server.port
+    https_origin = f"https://{host[0]}:{host[1]}"
+    proxied = {"Origin": https_origin, "X-Forwarded-Proto": "https"}
+    socket = await client.ws_connect(f"/handlaggare/ws?csrf={csrf}", headers=proxied)
+    await socket.send_json({"type": "ping"})
+    await socket.close()
+    # Without the proxy's word the connection is plain http, so an https Origin is foreign.
+    refused = await client.get(f"/handlaggare/ws?csrf={csrf}", headers={"Origin": https_origin})
+    assert refused.status == 403

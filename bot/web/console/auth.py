@@ -17,9 +17,8 @@ deploy/nginx/iop-lotsen.conf).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -29,6 +28,7 @@ from aiohttp import web
 from bot.intake_queue.accounts import Caseworker, authenticate, find_account
 from bot.intake_queue.console_sessions import ConsoleSession, ConsoleSessions
 from bot.web.console.throttle import LoginThrottle, Verdict
+from bot.web.proxies import client_address
 from bot.web.security import same_token
 
 SESSION_COOKIE = "iop_handlaggare"
@@ -38,7 +38,6 @@ LOGIN_PATH = f"{CONSOLE_PATH}/logga-in"
 
 HASHING_THREADS = 2  # scrypt at once; more attempts wait for a thread
 MAX_WAITING_HASHES = 32  # attempts waiting for a hashing thread before new ones are refused
-LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 TOO_MANY_FOR_ACCOUNT = (
     "Just nu görs många inloggningsförsök för det här kontot. Vänta en minut och försök igen."
@@ -112,46 +111,6 @@ def new_login_token() -> str:
 
 def login_csrf_ok(request: web.Request, given: str | None) -> bool:
     return same_token(given, request.cookies.get(LOGIN_CSRF_COOKIE))
-
-
-def client_address(request: web.Request) -> str:
-    """The client's address: X-Forwarded-For is believed only from a trusted proxy."""
-    remote = request.remote or ""
-    trusted = _trusted_networks(request)
-    if not _in(remote, trusted):
-        return remote or "okänd"
-    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
-    for hop in reversed([hop for hop in hops if hop]):
-        if not _in(hop, trusted):
-            return hop[:64]
-    return remote or "okänd"
-
-
-def _trusted_networks(
-    request: web.Request,
-) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    configured = getattr(request.app.get("settings"), "trusted_proxies", None)
-    if isinstance(configured, str):
-        configured = configured.split(",")
-    return _networks(LOOPBACK if configured is None else configured)
-
-
-def _networks(entries: Iterable[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    networks = []
-    for entry in entries:
-        try:
-            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
-        except ValueError:
-            continue
-    return tuple(networks)
-
-
-def _in(address: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
-    except ValueError:
-        return False
-    return any(ip.version == n.version and ip in n for n in networks)
 
 
 async def log_in(request: web.Request, username: str, password: str) -> str | None:
