@@ -13,11 +13,15 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 
 from bot.intake_queue.models import handoffs
 from bot.intake_queue.repository import CaseNotFound, now_utc
+
+
+class HandoffTaken(RuntimeError):
+    """Another caseworker claimed the handoff first; the message names them (Swedish)."""
 
 
 class Kind(str, Enum):
@@ -152,8 +156,26 @@ class Handoffs:
         return [_from_row(r) for r in rows]
 
     def claim(self, handoff_id: int, username: str) -> Handoff:
-        """Take an open handoff; a closed one stays closed."""
-        return self._set(handoff_id, HandoffStatus.ACTIVE, only_open=True, claimed_by=username)
+        """Take an open handoff nobody else has taken; a closed one stays closed.
+
+        The check is part of the UPDATE itself, so of two caseworkers clicking at once exactly
+        one gets the conversation.
+        """
+        query = (
+            handoffs.update()
+            .where(handoffs.c.id == handoff_id)
+            .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+            .where(or_(handoffs.c.claimed_by.is_(None), handoffs.c.claimed_by == username))
+            .values(status=HandoffStatus.ACTIVE.value, claimed_by=username, updated_at=now_utc())
+        )
+        with self.engine.begin() as connection:
+            updated = connection.execute(query).rowcount
+            row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
+        if updated:
+            return _from_row(row)
+        if row is None or row.status == HandoffStatus.CLOSED.value:
+            raise CaseNotFound(f"Ingen öppen överlämning med nummer {handoff_id}.")
+        raise HandoffTaken(f"{row.claimed_by} har redan tagit den här.")
 
     def close(self, handoff_id: int, reason: CloseReason = CloseReason.CLOSED) -> Handoff:
         """End an open handoff; closing it twice is refused, so only one side's action counts."""

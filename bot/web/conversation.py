@@ -22,7 +22,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.intake_queue.accounts import find_account
-from bot.intake_queue.handoffs import CloseReason, Handoff, Handoffs, HandoffStatus
+from bot.intake_queue.handoffs import (
+    CloseReason,
+    Handoff,
+    Handoffs,
+    HandoffStatus,
+    HandoffTaken,
+)
 from bot.privacy import mask_personal_numbers
 from bot.profile import active_profile
 from bot.web.history import frames_from_rasa, history_entries, latest_progress
@@ -265,7 +271,10 @@ class Conversations:
             raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
         if handoff.claimed_by and handoff.claimed_by != caseworker.username:
             raise HandoffConflict(f"{handoff.claimed_by} har redan tagit den här.")
-        claimed = await asyncio.to_thread(self.handoffs.claim, handoff_id, caseworker.username)
+        try:
+            claimed = await asyncio.to_thread(self.handoffs.claim, handoff_id, caseworker.username)
+        except HandoffTaken as taken:  # someone else won the race since the check above
+            raise HandoffConflict(str(taken)) from taken
         if claimed.is_live:
             await self.hub.to_widgets(
                 claimed.conversation_id,

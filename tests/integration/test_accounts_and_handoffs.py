@@ -24,7 +24,7 @@ from bot.intake_queue.console_sessions import (
     caseworkers_available,
     token_hash,
 )
-from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
+from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, HandoffTaken, Kind
 from bot.intake_queue.models import console_sessions
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from tests.postgres import fresh_database
@@ -90,6 +90,30 @@ def test_one_open_handoff_per_conversation_with_its_transcript_and_data(engine):
     with pytest.raises(CaseNotFound):
         desk.claim(first.id, "karin")
     assert desk.request("conv-1", Kind.LIVE, transcript).id != first.id  # a new request later
+
+
+def test_of_two_caseworkers_claiming_at_once_exactly_one_gets_the_conversation(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    desk = Handoffs(engine)
+    handoff = desk.request("conv-race", Kind.LIVE, [])
+
+    def claim(username: str) -> str:
+        try:
+            return desk.claim(handoff.id, username).claimed_by or ""
+        except HandoffTaken as taken:
+            return f"refused: {taken}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(claim, ["karin", "bo"]))
+    winners = [r for r in results if not r.startswith("refused")]
+    assert len(winners) == 1
+    winner = winners[0]
+    assert desk.get(handoff.id).claimed_by == winner
+    loser = "bo" if winner == "karin" else "karin"
+    with pytest.raises(HandoffTaken, match=f"{winner} har redan tagit"):
+        desk.claim(handoff.id, loser)  # later, too: the database refuses, not only the console
+    assert desk.claim(handoff.id, winner).claimed_by == winner  # taking it again is fine
 
 
 def test_a_callback_request_keeps_contact_and_question(engine):
