@@ -32,7 +32,7 @@ from bot.export.labels import format_date, format_time, swedish_time
 from bot.export.text_export import render_text
 from bot.intake_queue import accounts, audit, case_details, migrate, retention
 from bot.intake_queue.database import database_url, describe, make_engine
-from bot.intake_queue.repository import CaseNotFound, CaseSummary, IntakeQueue
+from bot.intake_queue.repository import CaseNotFound, CaseSummary, CaseTaken, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
 from bot.record import RecordError, validate_record
 
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except (
         CaseNotFound,
+        CaseTaken,
         TransitionError,
         CliError,
         accounts.AccountError,
@@ -169,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--som", metavar="NAMN", help="handläggarens namn (standard: ditt användarnamn)"
     )
     ta.add_argument("--notering", metavar="TEXT", help="notering i historiken")
+    ta.add_argument(
+        "--ta-over", action="store_true", help="ta över ett ärende som någon annan handlägger"
+    )
 
     status = command("status", "flytta ett ärende i arbetsgången", _move)
     status.add_argument("ref", metavar="REF", help="ärendets referens")
@@ -561,7 +565,7 @@ def _show(args: argparse.Namespace) -> int:
 def _claim(args: argparse.Namespace) -> int:
     actor = _actor(args)
     with _queue(args) as queue:
-        queue.claim(args.ref, actor, args.notering)
+        queue.claim(args.ref, actor, args.notering, take_over=args.ta_over)
         audit.record(queue.engine, actor, "ta_arende", _normal(args.ref))
     print(f"{_normal(args.ref)} handläggs nu av {actor}.")
     return 0

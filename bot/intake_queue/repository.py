@@ -30,6 +30,10 @@ LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 _SUBMIT_ATTEMPTS = 8
 
 
+class CaseTaken(ValueError):
+    """Another caseworker has the case; taking it over must be asked for (Swedish message)."""
+
+
 class CaseNotFound(LookupError):
     """No initiative with that reference; the message is shown to the caseworker as is."""
 
@@ -236,10 +240,21 @@ class IntakeQueue:
         record["transcript"] = transcript or json.loads(row.transcript)
         return record
 
-    def claim(self, reference: str, actor: str, note: str | None = None) -> None:
-        """Take the case. The status stays; the history records who took it and when."""
+    def claim(
+        self, reference: str, actor: str, note: str | None = None, take_over: bool = False
+    ) -> None:
+        """Take the case. The status stays; the history records who took it and when.
+
+        A case another caseworker has is only taken with `take_over`, so nobody loses a case
+        without knowing; the row is locked, so two claims at once cannot both think it free.
+        """
         with self.engine.begin() as connection:
-            row = self._row(connection, reference)
+            row = self._row(connection, reference, for_update=True)
+            if row.assigned_to and row.assigned_to != actor and not take_over:
+                raise CaseTaken(
+                    f"{row.reference} handläggs redan av {row.assigned_to}. "
+                    "Vill du ta över det, välj ”Ta över ärendet” (i CLI:t --ta-over)."
+                )
             moment = now_utc()
             connection.execute(
                 initiatives.update()

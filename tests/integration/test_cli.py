@@ -223,6 +223,18 @@ def test_claim_records_who_took_the_case(capsys, url: str, refs: dict[str, str])
     assert_one_line_error(code, out, err, "högst 120 tecken")
 
 
+def test_a_case_someone_else_has_is_only_taken_over_when_asked(
+    capsys, url: str, refs: dict[str, str]
+) -> None:
+    assert run(capsys, url, "ta", refs["old"], "--som", "Karin")[0] == 0
+    code, out, err = run(capsys, url, "ta", refs["old"], "--som", "Bo")
+    assert_one_line_error(code, out, err, "handläggs redan av Karin")
+    assert stored(url, refs["old"])["assigned_to"] == "Karin"
+    assert run(capsys, url, "ta", refs["old"], "--som", "Bo", "--ta-over")[0] == 0
+    assert stored(url, refs["old"])["assigned_to"] == "Bo"
+    assert run(capsys, url, "ta", refs["old"], "--som", "Bo")[0] == 0  # taking one's own again
+
+
 def test_claim_defaults_to_the_login_name(
     capsys, url: str, refs: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

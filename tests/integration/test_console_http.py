@@ -399,3 +399,25 @@ async def test_behind_the_https_proxy_the_console_socket_accepts_the_https_origi
     # Without the proxy's word the connection is plain http, so an https Origin is foreign.
     refused = await client.get(f"/handlaggare/ws?csrf={csrf}", headers={"Origin": https_origin})
     assert refused.status == 403
+
+
+async def test_a_case_another_caseworker_has_is_taken_over_only_on_purpose(
+    client: TestClient, queue: IntakeQueue
+) -> None:
+    ref = reference(queue)
+    queue.claim(ref, "anna")
+    csrf = await log_in(client, "bo")
+    page = await (await client.get(f"/handlaggare/arenden/{ref}")).text()
+    assert "Ta över ärendet" in page
+    plain = await client.post(
+        f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf}, allow_redirects=False
+    )
+    assert plain.status == 303
+    assert queue.get(ref)["assigned_to"] == "anna"
+    over = await client.post(
+        f"/handlaggare/arenden/{ref}/ta",
+        data={"csrf_token": csrf, "take_over": "1"},
+        allow_redirects=False,
+    )
+    assert over.status == 303
+    assert queue.get(ref)["assigned_to"] == "bo"

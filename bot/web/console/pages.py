@@ -21,7 +21,7 @@ from bot.export.pdf_export import render_pdf
 from bot.export.view import Utterance, build_view, utterance
 from bot.intake_queue import audit, case_details, outbox
 from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
-from bot.intake_queue.repository import CaseNotFound, IntakeQueue
+from bot.intake_queue.repository import CaseNotFound, CaseTaken, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
 from bot.intake_queue.transcripts import from_events
 from bot.profile import active_profile
@@ -367,11 +367,19 @@ async def case_page(request: web.Request, who: SignedIn) -> web.Response:
 @login_required
 async def claim_case(request: web.Request, who: SignedIn) -> web.Response:
     reference = request.match_info["reference"]
+    form = await request.post()
+    take_over = form.get("take_over") == "1"
     try:
-        await asyncio.to_thread(_queue(request).claim, reference, who.caseworker.username)
+        await asyncio.to_thread(
+            _queue(request).claim, reference, who.caseworker.username, None, take_over
+        )
     except CaseNotFound as error:
         return _error_page(request, who, 404, str(error))
-    await _audit(request, who.caseworker.username, "ta_arende", reference)
+    except CaseTaken as error:
+        _redirect(f"{CONSOLE_PATH}/arenden/{reference}", str(error))
+    await _audit(
+        request, who.caseworker.username, "ta_over_arende" if take_over else "ta_arende", reference
+    )
     _redirect(f"{CONSOLE_PATH}/arenden/{reference}", "Ärendet är ditt nu.")
 
 
