@@ -22,9 +22,21 @@ RASA_EVENTS_TABLE = "events"
 
 # Rasa's text for an intent triggered from outside (the gateway resuming the bot after a handoff).
 EXTERNAL_PREFIX = "EXTERNAL: "
+# ...and the metadata Rasa itself puts on that event (rasa.shared.core.constants.IS_EXTERNAL).
+# Only this mark makes an event external: a user can type "EXTERNAL: …", and what a user typed is
+# always shown. The gateway builds the metadata of user messages itself, so nobody can set it.
+IS_EXTERNAL = "is_external"
 # Metadata keys the web gateway puts on events: a button's visible title, a caseworker's name.
 BUTTON_TITLE = "button_title"
 CASEWORKER = "caseworker"
+
+
+def is_external(event: dict[str, Any]) -> bool:
+    """An intent the gateway triggered (not something the user typed)?"""
+    metadata = event.get("metadata") or {}
+    return metadata.get(IS_EXTERNAL) is True and str(event.get("text") or "").startswith(
+        EXTERNAL_PREFIX
+    )
 
 
 def transcript_entry(
@@ -54,7 +66,7 @@ def from_events(events: list[dict[str, Any]]) -> list[dict[str, str]]:
         if kind not in ("user", "bot") or not message:
             continue
         if kind == "user":
-            if message.startswith(EXTERNAL_PREFIX):
+            if is_external(event):
                 continue
             if metadata.get(BUTTON_TITLE):
                 message = f"[knapp] {metadata[BUTTON_TITLE]}"

@@ -24,6 +24,7 @@ from bot.web.console.live import console_socket
 from bot.web.conversation import Conversations
 from bot.web.hub import Hub
 from bot.web.rasa_client import RasaClient
+from bot.web.rate_limits import ChatLimiter
 from bot.web.security import origin_allowed, security_headers
 from bot.web.settings import GatewaySettings
 
@@ -65,6 +66,7 @@ def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> w
     app["console_sessions"] = ConsoleSessions(app["engine"])
     app["login_throttle"] = LoginThrottle()
     app["hub"] = Hub()
+    app["chat_limiter"] = ChatLimiter()  # the widget socket's rate limits (bot/web/limits.py)
     app.cleanup_ctx.append(_rasa_connection)
     app.cleanup_ctx.append(mail_delivery)  # the outbox: registration and receipt e-mail
     app.on_startup.append(diagnostics.install)

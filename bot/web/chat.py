@@ -1,26 +1,41 @@
 """The widget's WebSocket: one per open tab, speaking docs/widget-protocol.md.
 
-A tab proves nothing but the session id it holds; ids are 256-bit random values issued here, so
-holding one is what makes a conversation yours. Anything else a client sends is answered with a
-friendly error, never a stack trace, and the socket stays open.
+A tab proves nothing but the secret it holds; secrets are 256-bit random values issued here, so
+holding one is what makes a conversation yours. The secret stays between the browser and this
+handler: everything behind it (Rasa, the hub, the database, logs) gets the conversation reference
+derived from it (bot/web/session_keys.py). Anything else a client sends is answered with a
+friendly error, never a stack trace, and the socket stays open. So are frames over the rate
+limits (bot/web/rate_limits.py): a person never meets them, a flood gets a polite "wait".
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.web.conversation import Conversations, new_session_id, valid_session_id
+from bot.web.conversation import Conversations
 from bot.web.frames import parse_frame
+from bot.web.proxies import client_address
 from bot.web.rasa_client import REQUEST_TIMEOUT
+from bot.web.rate_limits import ChatLimiter
 from bot.web.security import origin_allowed
+from bot.web.session_keys import conversation_reference, new_secret, valid_secret
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
 NOT_UNDERSTOOD = "Det där kunde jag inte ta emot. Ladda om sidan och försök igen."
+TOO_FAST = (
+    "Oj, nu kom det många meddelanden på kort tid. Vänta en liten stund och skicka sedan igen."
+)
+BUSY_HELLO = (
+    "Det är många som öppnar chatten just nu. Vänta en liten stund, så kopplar jag upp dig."
+)
+# Frames that cost Rasa something; the rest (garbage, unknown types) cost a parse and an answer.
+COSTLY = ("message", "human", "cancel_handoff")
 
 
 async def chat_socket(request: web.Request) -> web.StreamResponse:
@@ -30,12 +45,14 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     # While a message is with Rasa this handler reads nothing, so pongs wait: the heartbeat must
     # outlast Rasa's timeout, or the socket closes before the user hears "not sent".
     socket = web.WebSocketResponse(
-        heartbeat=REQUEST_TIMEOUT.total + 30, max_msg_size=MAX_FRAME_BYTES
+        heartbeat=(REQUEST_TIMEOUT.total or 60) + 30, max_msg_size=MAX_FRAME_BYTES
     )
     await socket.prepare(request)
     conversations: Conversations = app["conversations"]
+    limiter: ChatLimiter = app["chat_limiter"]
+    limits = limiter.connection(client_address(request))
     hub = app["hub"]
-    conversation_id: str | None = None
+    conversation_id: str | None = None  # the reference; the secret is never kept beyond hello
     try:
         async for message in socket:
             if message.type != WSMsgType.TEXT:
@@ -43,18 +60,28 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
             frame = parse_frame(message.data)
             kind = frame.get("type")
             if kind in ("hello", "restart"):
+                wait = limiter.allow_hello(limits)
+                if wait:
+                    await socket.send_json(_limited(BUSY_HELLO, wait))
+                    continue
                 if conversation_id is not None:
                     hub.remove_widget(conversation_id, socket)
                     if kind == "restart":
                         await conversations.cancel_handoff(conversation_id)
                 requested = frame.get("session") if kind == "hello" else None
-                conversation_id = requested if valid_session_id(requested) else new_session_id()
+                secret = requested if valid_secret(requested) else new_secret()
+                conversation_id = conversation_reference(secret)
                 hub.add_widget(conversation_id, socket)
-                await socket.send_json(await conversations.session_frame(conversation_id))
+                await socket.send_json(await conversations.session_frame(conversation_id, secret))
                 continue
             if conversation_id is None:
                 await socket.send_json({"type": "error", "text": NOT_UNDERSTOOD})
                 continue
+            if kind in COSTLY:
+                wait = limiter.allow_message(limits)
+                if wait:
+                    await socket.send_json(_limited(TOO_FAST, wait))
+                    continue
             reply = await _handle(conversations, conversation_id, kind, frame)
             if reply is not None:
                 await socket.send_json(reply)
@@ -62,6 +89,11 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         if conversation_id is not None:
             hub.remove_widget(conversation_id, socket)
     return socket
+
+
+def _limited(text: str, wait: float) -> dict[str, Any]:
+    """The polite answer to a frame over a limit; `retry_after` (seconds) for the widget."""
+    return {"type": "error", "text": text, "retry_after": max(1, math.ceil(wait))}
 
 
 async def _handle(

@@ -5,15 +5,20 @@ The rule that matters most: while a live handoff is open, the bot does not answe
 paused (the action that opened the handoff returned `ConversationPaused`), and on top of that the
 gateway drops any bot reply for a conversation with an open live handoff. User messages still go
 to Rasa, so they land in the conversation's history and in the transcript.
+
+Every id here is the conversation reference (bot/web/session_keys.py), never the browser's secret.
+A button click counts only with a payload from the newest bot message's buttons, read from Rasa's
+tracker (so it holds with several gateways); the transcript then shows that button's own title.
+Any other payload is ignored and the text is taken as typed text (or, with no text, the user is
+asked to choose again), so the transcript always shows what the bot acted on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import secrets
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,17 +34,18 @@ from bot.intake_queue.handoffs import (
     HandoffStatus,
     HandoffTaken,
 )
+from bot.intake_queue.repository import CaseNotFound
 from bot.privacy import mask_personal_numbers
 from bot.profile import active_profile
-from bot.web.history import frames_from_rasa, history_entries, latest_progress
+from bot.web.history import frames_from_rasa, history_entries, latest_progress, offered_button
 from bot.web.hub import Hub
+from bot.web.limits import RESUME_PAUSES
 from bot.web.masking import mask_for_storage, mask_payload
-from bot.web.rasa_client import RasaClient, RasaUnavailable
+from bot.web.rasa_client import RasaBusy, RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 2000
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 REQUEST_HUMAN_PAYLOAD = "/request_human"
 HANDOFF_ENDED_INTENT = "handoff_ended"
 
@@ -60,16 +66,26 @@ NO_ANSWER = (
     "Något gick fel hos IOP-lotsen och jag kunde inte svara. Skicka ditt meddelande igen om en "
     "liten stund. Ingenting sparas två gånger."
 )
+# The message waited too long for a slot in Rasa (bot/web/limits.py RASA_SLOT_WAIT).
+BUSY = (
+    "Just nu är det många som skriver till IOP-lotsen, så ditt meddelande är inte skickat. "
+    "Försök igen om en liten stund."
+)
+# A button that is not among the newest question's buttons, with no text to take instead.
+OLD_BUTTON = (
+    "Den knappen hör till en tidigare fråga. Välj bland knapparna under den senaste frågan, "
+    "eller skriv ditt svar."
+)
 HANDOFF_CLOSED_ALREADY = "Den här chatten är redan avslutad."
-
-
-def new_session_id() -> str:
-    """256 bits from the OS's random source: nobody can guess another user's conversation."""
-    return secrets.token_urlsafe(32)
-
-
-def valid_session_id(value: object) -> bool:
-    return isinstance(value, str) and bool(SESSION_ID.match(value))
+# The caseworker reads this on the console when Rasa could not be resumed: nothing was closed.
+NOT_RESUMED = (
+    "IOP-lotsen svarar inte just nu, så chatten är fortfarande öppen och du har kvar samtalet. "
+    "Försök igen om en stund."
+)
+# The user reads this when they stopped waiting but the bot could not take over again.
+NOT_CANCELLED = (
+    "Det gick inte att avbryta väntan just nu, så du står kvar i kön. Försök igen om en stund."
+)
 
 
 def clock(moment: datetime | None = None) -> str:
@@ -88,12 +104,23 @@ class HandoffConflict(RuntimeError):
     """The caseworker's action no longer applies (someone else took it, or it is closed)."""
 
 
+class NotResumed(HandoffConflict):
+    """Rasa could not be resumed after every retry: the handoff stays open (message in Swedish)."""
+
+
 class Conversations:
-    def __init__(self, rasa: RasaClient, engine: Engine, hub: Hub) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        engine: Engine,
+        hub: Hub,
+        resume_pauses: Sequence[float] = RESUME_PAUSES,
+    ) -> None:
         self.rasa = rasa
         self.engine = engine
         self.handoffs = Handoffs(engine)
         self.hub = hub
+        self.resume_pauses = tuple(resume_pauses)
         # One message at a time per conversation, so answers never interleave.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -110,8 +137,10 @@ class Conversations:
 
     # -- the user's side -------------------------------------------------------------------------
 
-    async def session_frame(self, conversation_id: str) -> dict[str, Any]:
-        """Everything a widget needs after (re)connecting: history, handoff state, progress."""
+    async def session_frame(self, conversation_id: str, secret: str) -> dict[str, Any]:
+        """Everything a widget needs after (re)connecting: history, handoff state, progress.
+
+        `id` is the widget's own secret, to keep; the reference is not sent to the browser."""
         history: list[dict[str, Any]] = []
         progress = None
         if conversation_id:
@@ -129,7 +158,7 @@ class Conversations:
             handoff = None
         return {
             "type": "session",
-            "id": conversation_id,
+            "id": secret,
             "history": history,
             "handoff": _widget_state(handoff),
             "handoff_name": await self._caseworker_name(handoff),
@@ -141,9 +170,8 @@ class Conversations:
     ) -> dict[str, Any] | None:
         """Route one message. Returns an error frame for the sending tab only, or None."""
         text = (text or "").strip()
-        if payload and not payload.startswith("/"):
+        if not (isinstance(payload, str) and payload.startswith("/")):
             payload = None
-        payload = mask_payload(payload)  # a crafted payload could carry a personnummer
         if not text and not payload:
             return None
         if len(text) > MAX_MESSAGE_LENGTH:
@@ -157,25 +185,42 @@ class Conversations:
                 log.warning("Message not handled, no database: %s", type(error).__name__)
                 return {"type": "error", "text": NOT_SENT}
             live = current if current is not None and current.is_live else None
-            text = await self._storable(conversation_id, text, during_handoff=live is not None)
-            shown = text or payload or ""
-            await self.hub.to_widgets(conversation_id, {"type": "user", "text": shown})
             if live is not None:
-                return await self._to_caseworker(conversation_id, live, text or shown)
-            return await self._to_bot(
-                conversation_id, payload or text, title=text if payload else None, before=current
-            )
+                # The bot is paused and offers no buttons: what was typed goes to the caseworker.
+                if not text:
+                    return None
+                text = mask_personal_numbers(text, keep_phone_numbers=False)
+                await self.hub.to_widgets(conversation_id, {"type": "user", "text": text})
+                return await self._to_caseworker(conversation_id, live, text)
+            masked = mask_personal_numbers(text, keep_phone_numbers=False)
+            tracker = None
+            if payload or masked != text:
+                tracker = await self._tracker(conversation_id)
+            button = None
+            if payload and tracker is not None:
+                button = offered_button(tracker.get("events") or [], payload)
+            if button is None and not text:
+                # A click on an old or made-up button, and no text to take instead.
+                return {"type": "error", "text": OLD_BUTTON if tracker is not None else NOT_SENT}
+            if button is not None:
+                # The bot acts on the payload, and the transcript shows that button's own title.
+                title = button["title"]
+                await self.hub.to_widgets(conversation_id, {"type": "user", "text": title})
+                return await self._to_bot(
+                    conversation_id, mask_payload(payload) or "", title=title, before=current
+                )
+            if masked != text:  # phone numbers may stay at the phone question
+                masked = mask_for_storage(text, tracker, active_profile())
+            await self.hub.to_widgets(conversation_id, {"type": "user", "text": masked})
+            return await self._to_bot(conversation_id, masked, title=None, before=current)
 
-    async def _storable(self, conversation_id: str, text: str, during_handoff: bool) -> str:
-        """Mask personal identity numbers before anything is stored (bot/web/masking.py)."""
-        masked = mask_personal_numbers(text, keep_phone_numbers=False)
-        if masked == text or during_handoff:
-            return masked
+    async def _tracker(self, conversation_id: str) -> dict[str, Any] | None:
+        """The conversation's state since its last restart (the newest bot message, the open
+        question), or None when Rasa cannot be asked: then nothing is taken on trust."""
         try:
-            tracker = await self.rasa.tracker(conversation_id)
+            return await self.rasa.tracker(conversation_id, events="AFTER_RESTART")
         except RasaUnavailable:
-            tracker = None  # masked, to be safe
-        return mask_for_storage(text, tracker, active_profile())
+            return None
 
     async def request_human(self, conversation_id: str) -> dict[str, Any] | None:
         current = await asyncio.to_thread(self.handoffs.open_for, conversation_id)
@@ -194,7 +239,12 @@ class Conversations:
         """The user stops waiting: close the handoff and let the bot carry on."""
         live = await self.open_live_handoff(conversation_id)
         if live is not None:
-            await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True)
+            try:
+                await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True)
+            except NotResumed:
+                return {"type": "error", "text": NOT_CANCELLED}
+            except HandoffConflict:
+                return None  # closed meanwhile by the caseworker: the widget has heard
         return None
 
     async def _to_bot(
@@ -223,6 +273,9 @@ class Conversations:
                 # never leave the user waiting in silence, nor let them think it went through.
                 log.warning("Rasa gave no answer to a message; telling the user.")
                 return {"type": "error", "text": NO_ANSWER}
+        except RasaBusy:
+            log.warning("Message not sent: no slot in Rasa in time")
+            return {"type": "error", "text": BUSY}
         except RasaUnavailable as error:
             log.warning("Message not delivered to Rasa: %s", error)
             return {"type": "error", "text": NOT_SENT}
@@ -243,7 +296,7 @@ class Conversations:
             replies = await self.rasa.send(conversation_id, text)
         except RasaUnavailable as error:
             log.warning("Handoff message not recorded: %s", error)
-            return {"type": "error", "text": NOT_SENT}
+            return {"type": "error", "text": BUSY if isinstance(error, RasaBusy) else NOT_SENT}
         if replies:
             log.error("Rasa answered a paused conversation; the reply was dropped.")
         frame = {"type": "user", "text": mask_personal_numbers(text), "at": clock()}
@@ -338,9 +391,23 @@ class Conversations:
     async def _end_live(
         self, handoff: Handoff, reason: CloseReason, resume_dialogue: bool
     ) -> Handoff:
+        """Resume Rasa first (retried), then close the handoff.
+
+        In that order, a conversation is never left paused behind a closed handoff: if Rasa
+        cannot be resumed, the handoff stays open, the caseworker is told (NotResumed) and can
+        try again, and the user's messages still reach the caseworker.
+        """
         conversation_id = handoff.conversation_id
         async with self._lock(conversation_id):
-            closed = await asyncio.to_thread(self.handoffs.close, handoff.id, reason)
+            # Re-read under the lock: of two ends at once, the second finds it closed.
+            current = await asyncio.to_thread(self.handoffs.get, handoff.id)
+            if current.status is HandoffStatus.CLOSED:
+                raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
+            await self._resume(conversation_id)
+            try:
+                closed = await asyncio.to_thread(self.handoffs.close, handoff.id, reason)
+            except CaseNotFound as gone:  # closed by another gateway meanwhile
+                raise HandoffConflict(HANDOFF_CLOSED_ALREADY) from gone
             state = {
                 CloseReason.RESUMED: "ended",
                 CloseReason.CLOSED: "closed",
@@ -351,24 +418,38 @@ class Conversations:
                 {"type": "handoff", "state": state, "handoff": handoff.id}, handoff_id=handoff.id
             )
             await self.hub.to_consoles({"type": "queue"})
+            if resume_dialogue:
+                await self._continue_dialogue(conversation_id, handoff.id)
+        return closed
+
+    async def _resume(self, conversation_id: str) -> None:
+        """Rasa's `resume`, tried again after each pause; NotResumed when it never worked."""
+        for pause in (*self.resume_pauses, None):
             try:
                 await self.rasa.resume(conversation_id)
-                if resume_dialogue:
-                    await self.hub.to_widgets(conversation_id, {"type": "typing", "on": True})
-                    replies = await self.rasa.trigger_intent(conversation_id, HANDOFF_ENDED_INTENT)
-                    for frame in frames_from_rasa(replies):
-                        await self.hub.to_widgets(conversation_id, frame)
-                        if frame["type"] == "bot":
-                            await self.hub.to_consoles(
-                                {**frame, "at": clock(), "handoff": handoff.id},
-                                handoff_id=handoff.id,
-                            )
+                return
             except RasaUnavailable as error:
-                # The handoff is closed either way; the bot answers the user's next message.
                 log.warning("Could not resume the bot after a handoff: %s", error)
-            finally:
-                await self.hub.to_widgets(conversation_id, {"type": "typing", "on": False})
-        return closed
+                if pause is None:
+                    raise NotResumed(NOT_RESUMED) from None
+                await asyncio.sleep(pause)
+
+    async def _continue_dialogue(self, conversation_id: str, handoff_id: int) -> None:
+        """The bot picks up where the user was. Rasa is resumed and the handoff closed, so if
+        this fails the bot simply answers the user's next message."""
+        try:
+            await self.hub.to_widgets(conversation_id, {"type": "typing", "on": True})
+            replies = await self.rasa.trigger_intent(conversation_id, HANDOFF_ENDED_INTENT)
+            for frame in frames_from_rasa(replies):
+                await self.hub.to_widgets(conversation_id, frame)
+                if frame["type"] == "bot":
+                    await self.hub.to_consoles(
+                        {**frame, "at": clock(), "handoff": handoff_id}, handoff_id=handoff_id
+                    )
+        except RasaUnavailable as error:
+            log.warning("The bot did not continue after a handoff: %s", error)
+        finally:
+            await self.hub.to_widgets(conversation_id, {"type": "typing", "on": False})
 
 
 def _widget_state(handoff: Handoff | None) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.intake_queue.transcripts import BUTTON_TITLE, CASEWORKER, EXTERNAL_PREFIX
+from bot.intake_queue.transcripts import BUTTON_TITLE, CASEWORKER, is_external
 from bot.privacy import mask_personal_numbers
 
 
@@ -19,7 +19,7 @@ def history_entries(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kind = event.get("event")
         metadata = event.get("metadata") or {}
         text = event.get("text") or ""
-        if kind == "user" and text and not text.startswith(EXTERNAL_PREFIX):
+        if kind == "user" and text and not is_external(event):
             shown = metadata.get(BUTTON_TITLE) or text
             if shown.startswith("/"):
                 continue  # an internal payload with no title: nothing the user typed
@@ -35,6 +35,23 @@ def history_entries(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for entry in entries[:-1]:
         entry["buttons"] = []
     return entries
+
+
+def offered_button(events: list[dict[str, Any]], payload: str) -> dict[str, str] | None:
+    """The button of the newest bot message whose payload this is, or None.
+
+    A click counts only as one of the buttons the bot offers now: the newest bot message with
+    text (a caseworker's message offers none). The widget sends what it was given, so an exact
+    match; anything else was typed, or is from an older question, or was made up.
+    """
+    for event in reversed(events):
+        if event.get("event") != "bot" or not event.get("text"):
+            continue
+        for button in (event.get("data") or {}).get("buttons") or []:
+            if isinstance(button, dict) and button.get("payload") == payload:
+                return {"title": str(button.get("title") or ""), "payload": payload}
+        return None
+    return None
 
 
 def latest_progress(events: list[dict[str, Any]]) -> dict[str, Any] | None:

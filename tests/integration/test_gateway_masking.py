@@ -38,10 +38,15 @@ async def test_no_written_form_reaches_rasa_or_the_widget(conversations, rasa, w
     assert "9874" not in widget.of_type("user")[0]["text"]
 
 
-async def test_a_payload_is_masked_before_rasa(conversations, rasa, widget) -> None:  # noqa: F811
-    await conversations.user_message(CONVERSATION, "", payload='/inform{"pnr": "811228–9874"}')
-    sent, _ = rasa.calls[0][1]
-    assert sent == f'/inform{{"pnr": "{MASK}"}}'
+async def test_a_made_up_payload_never_reaches_rasa(conversations, rasa, widget) -> None:  # noqa: F811
+    """Only the newest bot message's own buttons count (item 7), so a crafted payload with a
+    number is not sent at all; the typed text that comes with it is masked like any text."""
+    error = await conversations.user_message(
+        CONVERSATION, "", payload='/inform{"pnr": "811228–9874"}'
+    )
+    assert error is not None and error["type"] == "error"
+    await conversations.user_message(CONVERSATION, "nr 811228–9874", payload="/inform")
+    assert rasa.calls == [("send", (f"nr {MASK}", None))]
     assert "9874" not in str(widget.frames)
 
 

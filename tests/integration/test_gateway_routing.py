@@ -23,7 +23,8 @@ from bot.web.conversation import (
 from bot.web.hub import ConsoleConnection, Hub
 from bot.web.rasa_client import RasaUnavailable
 
-CONVERSATION = "c" * 43
+CONVERSATION = "s" + "c" * 32  # a conversation reference (bot/web/session_keys.py)
+BUTTONS = [{"title": "Ja", "payload": "/affirm"}, {"title": "Nej", "payload": "/deny"}]
 ANNA = Caseworker("anna", "Anna Berg")
 BO = Caseworker("bo", "Bo Ek")
 
@@ -34,16 +35,18 @@ class RecordingRasa:
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
         self.replies: list[dict[str, Any]] = [{"text": "Svar från boten", "buttons": []}]
+        self.events: list[dict[str, Any]] = []  # what the tracker holds
         self.down = False
+        self.resume_failures = 0  # how many resumes fail before one works
 
     async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         self._check()
         self.calls.append(("send", (text, metadata)))
         return list(self.replies)
 
-    async def tracker(self, sender: str) -> dict:
+    async def tracker(self, sender: str, events: str = "ALL") -> dict:
         self._check()
-        return {"events": []}
+        return {"events": list(self.events)}
 
     async def say_as_caseworker(self, sender: str, text: str, name: str, username: str) -> None:
         self._check()
@@ -52,6 +55,9 @@ class RecordingRasa:
     async def resume(self, sender: str) -> None:
         self._check()
         self.calls.append(("resume", sender))
+        if self.resume_failures > 0:
+            self.resume_failures -= 1
+            raise RasaUnavailable("Rasa answered 503 to POST events")
 
     async def trigger_intent(self, sender: str, intent: str) -> list[dict]:
         self._check()
@@ -109,7 +115,7 @@ def conversations(queue, rasa, widget, console) -> Conversations:
     connection = ConsoleConnection(console, "anna", "Anna Berg")  # type: ignore[arg-type]
     connection.joined.add(1)
     hub.add_console(connection)
-    return Conversations(rasa, queue.engine, hub)  # type: ignore[arg-type]
+    return Conversations(rasa, queue.engine, hub, resume_pauses=(0.01, 0.01))  # type: ignore[arg-type]
 
 
 def open_live(queue: IntakeQueue) -> int:
@@ -129,6 +135,7 @@ async def test_a_message_goes_to_the_bot_and_its_answer_to_every_tab(
 
 
 async def test_a_button_is_sent_as_its_payload_with_its_title(conversations, rasa) -> None:
+    rasa.events = [{"event": "bot", "text": "Passar det?", "data": {"buttons": BUTTONS}}]
     await conversations.user_message(CONVERSATION, "Ja", payload="/affirm")
     assert rasa.calls == [("send", ("/affirm", {"button_title": "Ja"}))]
 
@@ -261,8 +268,9 @@ async def test_a_callback_does_not_pause_the_bot(
 async def test_session_frame_has_no_history_when_rasa_is_down(conversations, rasa, queue) -> None:
     rasa.down = True
     open_live(queue)
-    frame = await conversations.session_frame(CONVERSATION)
+    frame = await conversations.session_frame(CONVERSATION, "the-widgets-secret")
     assert frame["history"] == [] and frame["handoff"] == "waiting"
+    assert frame["id"] == "the-widgets-secret"
 
 
 async def test_personal_numbers_never_reach_rasa(conversations, rasa, widget, queue) -> None:

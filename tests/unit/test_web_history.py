@@ -14,7 +14,7 @@ def test_history_shows_button_titles_hides_internal_messages_and_keeps_last_butt
         {"event": "bot", "text": "Fråga 1 av 8", "data": {"buttons": BUTTONS}},
         {"event": "user", "text": "/affirm", "metadata": {"button_title": "Ja"}},
         {"event": "user", "text": "/request_human"},
-        {"event": "user", "text": "EXTERNAL: handoff_ended"},
+        {"event": "user", "text": "EXTERNAL: handoff_ended", "metadata": {"is_external": True}},
         {"event": "bot", "text": "Hej, jag heter Anna.", "metadata": {"caseworker": "Anna Berg"}},
         {"event": "pause"},
         {"event": "bot", "text": "Fråga 2 av 8", "data": {"buttons": BUTTONS}},

@@ -392,9 +392,18 @@
         break;
       case "error":
         addMessage("system", frame.text, { alert: true });
+        // A hello the gateway could not take yet (many are connecting): say hello again later.
+        if (!ready && typeof frame.retry_after === "number") helloLater(frame.retry_after);
         break;
       default: // unknown frames are ignored, so the gateway can add new ones safely
     }
+  }
+
+  function helloLater(seconds) {
+    const ws = socket;
+    setTimeout(() => {
+      if (socket === ws && !ready) send({ type: "hello", session: load("localStorage", SESSION_KEY) }, true);
+    }, Math.min(Math.max(seconds, 1), 60) * 1000);
   }
 
   function takePending(text) {
