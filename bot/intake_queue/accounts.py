@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.intake_queue.console_sessions import end_sessions_of
 from bot.intake_queue.models import caseworkers
 from bot.intake_queue.repository import now_utc
 
@@ -123,14 +124,18 @@ def list_accounts(engine: Engine) -> list[Caseworker]:
 
 
 def set_active(engine: Engine, username: str, active: bool) -> None:
+    """Block or unblock an account. Blocking also ends its sessions in the same transaction, so
+    unblocking later does not bring an old browser tab back to life."""
     with engine.begin() as connection:
         result = connection.execute(
             caseworkers.update()
             .where(caseworkers.c.username == username.strip().lower())
             .values(active=active)
         )
-    if result.rowcount == 0:
-        raise AccountError(f"Det finns inget konto som heter {username}.")
+        if result.rowcount == 0:
+            raise AccountError(f"Det finns inget konto som heter {username}.")
+        if not active:
+            end_sessions_of(connection, username)
 
 
 def find_account(engine: Engine, username: str) -> Caseworker | None:

@@ -3,21 +3,30 @@
 The cookie holds a random token; the table keeps only its SHA-256, so a copy of the database
 cannot be used to log in. Each session has its own CSRF token for the console's forms. A
 caseworker counts as online while the console keeps the session alive (a ping every half
-minute) and they have not switched live chats off.
+minute), they have not switched live chats off and their account is not blocked.
+
+A session ends at logout, after SESSION_LIFETIME, or when the account is blocked
+(accounts.set_active). Whoever holds an open console socket is told at once through
+`subscribe` (the web gateway's hub closes that caseworker's sockets); a block made elsewhere
+(the CLI is another process) is noticed by the socket's own regular re-check.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from bot.intake_queue.models import console_sessions
+from bot.intake_queue.models import caseworkers, console_sessions
 from bot.intake_queue.repository import now_utc
+
+log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = timedelta(hours=10)  # one working day; then log in again
 ONLINE_WINDOW = timedelta(seconds=90)  # three missed pings and you are offline
@@ -35,13 +44,36 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Ended:
+    """Sessions that just ended: one session (`token_hash`) or all of a caseworker's."""
+
+    token_hash: str | None = None
+    username: str | None = None
+
+
+Listener = Callable[[Ended], None]
+
+
 def _valid(now: datetime):  # type: ignore[no-untyped-def]
-    return and_(console_sessions.c.ended_at.is_(None), console_sessions.c.expires_at > now)
+    """A session that is neither ended nor expired, of an account that is not blocked."""
+    active_accounts = select(caseworkers.c.username).where(caseworkers.c.active.is_(True))
+    return and_(
+        console_sessions.c.ended_at.is_(None),
+        console_sessions.c.expires_at > now,
+        console_sessions.c.username.in_(active_accounts),
+    )
 
 
 class ConsoleSessions:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        """Called (in the caller's thread) after a session or an account's sessions ended."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
 
     def start(self, username: str, available: bool = True) -> ConsoleSession:
         """A new session after a successful login."""
@@ -63,7 +95,8 @@ class ConsoleSessions:
         return ConsoleSession(token, csrf, username, available)
 
     def find(self, token: str) -> ConsoleSession | None:
-        """The live session for a cookie value, or None (unknown, expired or logged out)."""
+        """The live session for a cookie value, or None (unknown, expired, logged out or the
+        account blocked)."""
         if not token:
             return None
         with self.engine.connect() as connection:
@@ -84,18 +117,22 @@ class ConsoleSessions:
         self._update(token, available=available, last_seen=now_utc())
 
     def end(self, token: str) -> None:
-        """Log out: the cookie stops working at once."""
+        """Log out: the cookie and the open console sockets of this session stop working."""
         self._update(token, ended_at=now_utc())
+        self._tell(Ended(token_hash=token_hash(token)))
 
     def end_all_for(self, username: str) -> None:
         """A blocked account is logged out everywhere."""
         with self.engine.begin() as connection:
-            connection.execute(
-                console_sessions.update()
-                .where(console_sessions.c.username == username)
-                .where(console_sessions.c.ended_at.is_(None))
-                .values(ended_at=now_utc())
-            )
+            end_sessions_of(connection, username)
+        self._tell(Ended(username=username.strip().lower()))
+
+    def _tell(self, ended: Ended) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(ended)
+            except Exception:  # a listener's failure must not undo a logout
+                log.exception("A console session listener failed")
 
     def _update(self, token: str, **values: object) -> None:
         with self.engine.begin() as connection:
@@ -107,8 +144,19 @@ class ConsoleSessions:
             )
 
 
+def end_sessions_of(connection: Connection, username: str) -> None:
+    """End every open session of this account, inside the caller's transaction."""
+    connection.execute(
+        console_sessions.update()
+        .where(console_sessions.c.username == username.strip().lower())
+        .where(console_sessions.c.ended_at.is_(None))
+        .values(ended_at=now_utc())
+    )
+
+
 def caseworkers_available(engine: Engine, now: datetime | None = None) -> bool:
-    """Is someone logged in to the console, taking live chats, and seen in the last minute or so?"""
+    """Is someone logged in to the console (session valid, account not blocked), taking live
+    chats, and seen in the last minute or so?"""
     moment = now or now_utc()
     with engine.connect() as connection:
         row = connection.execute(
