@@ -87,6 +87,13 @@ async def open_console(client: TestClient) -> tuple[str, aiohttp.ClientWebSocket
     return csrf, socket
 
 
+def block_in_the_database(queue: IntakeQueue, username: str) -> None:
+    with queue.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE iop_caseworkers SET active = false WHERE username = :u"), {"u": username}
+        )
+
+
 async def assert_signed_out(socket: aiohttp.ClientWebSocketResponse) -> None:
     """The page is told in Swedish, then the socket is closed with the 'signed out' code."""
     frame = await socket.receive_json(timeout=NO_HANG)
@@ -140,8 +147,7 @@ async def test_a_quiet_socket_of_a_blocked_account_is_closed_by_its_own_recheck(
     _, socket = await open_console(client)
     # Blocked directly in the database, as an older version or another tool would: the session
     # row is not even ended, yet the account's state alone takes the socket away.
-    with queue.engine.begin() as connection:
-        connection.execute(text("UPDATE iop_caseworkers SET active = false WHERE username = 'anna'"))
+    block_in_the_database(queue, "anna")
     await assert_signed_out(socket)  # no frame sent: the socket's own re-check found it
 
 
@@ -154,8 +160,7 @@ async def test_a_blocked_account_never_counts_as_online(
 ) -> None:
     _, socket = await open_console(client)
     assert caseworkers_available(queue.engine)
-    with queue.engine.begin() as connection:  # blocked, but the session row still open
-        connection.execute(text("UPDATE iop_caseworkers SET active = false WHERE username = 'anna'"))
+    block_in_the_database(queue, "anna")  # blocked, but the session row still open
     assert not caseworkers_available(queue.engine)
     set_active(queue.engine, "anna", False)  # blocked as the CLI does: the sessions end too
     set_active(queue.engine, "anna", True)  # unblocked: the old tab does not come back online
@@ -186,4 +191,3 @@ async def test_a_page_follows_only_a_live_handoff_it_may_see(
     await hub.to_consoles({"type": "user", "text": "väntar", "handoff": waiting.id}, waiting.id)
     assert (await socket.receive_json(timeout=NO_HANG))["text"] == "väntar"
     await socket.close()
-
