@@ -4,7 +4,8 @@ database as the intake queue (DATABASE_URL, default the SQLite file under var/).
     python scripts/write_endpoints.py OUT.yml [--actions-url URL] [--database-url URL]
                                               [--redis-url redis://HOST:PORT/DB]
 
-The action server's shared secret comes from ACTION_SERVER_TOKEN, never from the command line.
+The action server's shared secret comes from ACTION_SERVER_TOKEN, never from the command line;
+without it nothing is written (the action server refuses to start without it too).
 With several Rasa servers (docs/deployment.md), REDIS_URL or --redis-url adds Rasa's Redis lock
 store, so that only one server at a time works on a conversation; put a password in REDIS_URL,
 not on the command line.
@@ -73,6 +74,13 @@ def main() -> int:
     )
     args = parser.parse_args()
     token = os.environ.get("ACTION_SERVER_TOKEN")
+    if not token or not token.strip():
+        print(
+            "ACTION_SERVER_TOKEN is not set: Rasa could not call the action server, which "
+            "refuses calls without it. Set the same secret for both (docs/deployment.md).",
+            file=sys.stderr,
+        )
+        return 2
     url = args.database_url or database_url()
     content = endpoints(args.actions_url, url, token, args.redis_url)
     args.out.parent.mkdir(parents=True, exist_ok=True)

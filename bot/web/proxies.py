@@ -2,15 +2,16 @@
 
 Behind nginx every connection comes from the proxy, so the client's address and the scheme the
 browser used (https) are only in X-Forwarded-For and X-Forwarded-Proto. Those headers are
-believed only from a trusted proxy: the gateway setting `trusted_proxies` if there is one, else
-loopback only (nginx on the same host, as in deploy/nginx/). A header sent by anyone else is
-ignored, so it cannot be used to spoof an address or an origin.
+believed only from a trusted proxy: the gateway setting `trusted_proxies` (IOP_TRUSTED_PROXIES,
+bot/web/settings.py), loopback by default (nginx on the same host, as in deploy/nginx/). A
+header sent by anyone else is ignored, so it cannot be used to spoof an address or an origin.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from functools import lru_cache
 
 from aiohttp import web
 
@@ -48,10 +49,12 @@ def _trusted_networks(request: web.Request) -> tuple[Network, ...]:
     configured = getattr(request.app.get("settings"), "trusted_proxies", None)
     if isinstance(configured, str):
         configured = configured.split(",")
-    return _networks(LOOPBACK if configured is None else configured)
+    return _networks(LOOPBACK if configured is None else tuple(configured))
 
 
-def _networks(entries: Iterable[str]) -> tuple[Network, ...]:
+@lru_cache(maxsize=16)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    """Parsed once per setting; GatewaySettings.from_environment has already refused nonsense."""
     networks = []
     for entry in entries:
         try:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -11,11 +14,28 @@ from bot.web.proxies import forwarded_scheme
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-# The console and the demo page load nothing from elsewhere; sockets go back to this server.
+# The console and the demo page load nothing from elsewhere; sockets go back to this server
+# ('self' covers ws:/wss: to the same host in CSP 3) or to the kommun's own widget origins.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+@lru_cache(maxsize=8)
+def content_security_policy(allowed_origins: tuple[str, ...] = ()) -> str:
+    """The gateway's own pages: connect-src is 'self' plus the ws/wss form of each allowed
+    origin, never any host (`ws: wss:`). The widget on a kommun page runs under that page's
+    policy, not this one."""
+    sources = ["'self'"]
+    for origin in allowed_origins:
+        parts = urlsplit(origin)
+        if parts.scheme in ("http", "https") and _HOST.fullmatch(parts.netloc):
+            sources.append(f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}")
+    return CONTENT_SECURITY_POLICY.format(connect=" ".join(dict.fromkeys(sources)))
 
 
 def own_origin(request: web.Request) -> str:
@@ -42,7 +62,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not request.path.startswith("/widget/"):
         # The widget's files are embedded in the kommun's pages; everything else is ours alone.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        settings = request.app.get("settings")
+        origins = tuple(getattr(settings, "allowed_origins", ()))
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(origins))
         response.headers.setdefault("X-Frame-Options", "DENY")
     if request.path.startswith("/handlaggare"):
         response.headers.setdefault("Cache-Control", "no-store")

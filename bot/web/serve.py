@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.web.app import create_app
-from bot.web.settings import GatewaySettings
+from bot.web.settings import GatewaySettings, SettingsError
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -24,7 +24,11 @@ def main() -> None:
     parser.add_argument("--host", help="address to listen on (default IOP_WEB_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default IOP_WEB_PORT or 8080)")
     args = parser.parse_args()
-    settings = GatewaySettings.from_environment()
+    try:
+        settings = GatewaySettings.from_environment()
+    except SettingsError as error:
+        # Refuse to start rather than run open: the message says which setting and what to write.
+        raise SystemExit(f"The web gateway does not start: {error}") from None
     # Log requests without query strings or bodies: no message text ever reaches the log.
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
