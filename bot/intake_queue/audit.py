@@ -2,18 +2,31 @@
 
 Entries name the case reference, handoff number or conversation id and the action, never the
 personal data itself, so the log can be kept after what it describes has been erased.
+
+A failed login names the account only if there is one by that name. Anything else typed as a
+username – often an e-mail address, or a password in the wrong field – is not kept: the line
+reads "okänt användarnamn" with a short keyed hash (HMAC with a key that lives only in this
+process), so repeated tries of the same name can be told apart today, but the name itself can
+never be read back or guessed from the log.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from bot.intake_queue.models import audit_log
+from bot.intake_queue.models import audit_log, caseworkers
 from bot.intake_queue.repository import _aware, now_utc
+
+FAILED_LOGIN = "inloggning_misslyckad"
+UNKNOWN_USERNAME = "okänt användarnamn"
+_KEY = secrets.token_bytes(32)  # never stored: the hashes cannot be reversed after a restart
 
 
 @dataclass(frozen=True)
@@ -28,15 +41,50 @@ class AuditEntry:
 def record(
     target: Engine | Connection, actor: str, action: str, subject: str, detail: str | None = None
 ) -> None:
-    """Write one entry; inside a given transaction it commits or rolls back with that work."""
-    statement = audit_log.insert().values(
-        at=now_utc(), actor=actor, action=action, subject=subject, detail=detail
-    )
+    """Write one entry; inside a given transaction it commits or rolls back with that work.
+    A failed login's actor is what the user typed: kept only if it is an account's name."""
     if isinstance(target, Connection):
-        target.execute(statement)
+        _write(target, actor, action, subject, detail)
     else:
         with target.begin() as connection:
-            connection.execute(statement)
+            _write(connection, actor, action, subject, detail)
+
+
+def _write(
+    connection: Connection, actor: str, action: str, subject: str, detail: str | None
+) -> None:
+    if action == FAILED_LOGIN:
+        actor = failed_login_actor(connection, actor)
+    connection.execute(
+        audit_log.insert().values(
+            at=now_utc(), actor=actor, action=action, subject=subject, detail=detail
+        )
+    )
+
+
+def failed_login_actor(connection: Connection, typed: str) -> str:
+    """The account's username if one is called so, else no trace of what was typed."""
+    username = typed.strip().lower()
+    known = connection.execute(
+        select(caseworkers.c.username).where(caseworkers.c.username == username)
+    ).first()
+    if known is not None:
+        return known.username
+    digest = hmac.new(_KEY, username.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{UNKNOWN_USERNAME} {digest[:8]}"
+
+
+def forget_unknown_login_names(connection: Connection) -> int:
+    """Failed-login lines written before names were checked: those that name no account lose
+    the name. Returns how many were changed."""
+    accounts = select(caseworkers.c.username)
+    return connection.execute(
+        audit_log.update()
+        .where(audit_log.c.action == FAILED_LOGIN)
+        .where(audit_log.c.actor.not_in(accounts))
+        .where(audit_log.c.actor.not_like(f"{UNKNOWN_USERNAME}%"))
+        .values(actor=UNKNOWN_USERNAME)
+    ).rowcount
 
 
 def entries(engine: Engine, subject: str | None = None, limit: int = 200) -> list[AuditEntry]:

@@ -1,8 +1,12 @@
 """Keeping personal data no longer than needed (GDPR art. 5.1 e) and erasing it on request.
 
 - `purge_expired`: conversations that never became an initiative are deleted once nothing has
-  happened in them for the profile's retention period, together with their closed handoffs and
-  old console sessions. A kommun schedules `iop-handlaggare gallra` (cron or a systemd timer).
+  happened in them for the profile's retention period, and so are handoffs – live chats and
+  callback requests, which hold a name and a phone number or e-mail address – untouched for as
+  long, whether closed or abandoned (waiting and never taken, or taken and never closed), and
+  old console sessions. Failed-login audit lines from before names were checked lose a name
+  that is no account's (audit.py). A kommun schedules `iop-handlaggare gallra` (cron or a
+  systemd timer).
 - `erase_conversation`: one person's request, one command, for a conversation that never became
   an initiative.
 - `erase_case`: a received initiative is an allmän handling (arkivlagen); it may only be gallrad
@@ -21,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, inspect, select, text
+from sqlalchemy import bindparam, case, delete, func, inspect, select, text
 from sqlalchemy.engine import Connection, CursorResult, Engine
 
 from bot.intake_queue import audit
-from bot.intake_queue.handoffs import HandoffStatus
+from bot.intake_queue.handoffs import HandoffStatus, Kind
 from bot.intake_queue.models import (
     console_sessions,
     handoffs,
@@ -49,9 +54,12 @@ class ErasureRefused(ValueError):
 class PurgeReport:
     conversations: int
     events: int
-    handoffs: int
+    handoffs: int  # all handoffs deleted: closed ones and abandoned ones
     sessions: int
     dry_run: bool
+    abandoned_handoffs: int = 0  # of `handoffs`: still waiting or never closed
+    callbacks: int = 0  # of `handoffs`: callback requests (name and phone number or e-mail)
+    login_names_forgotten: int = 0  # failed-login audit lines that lost an unknown name
 
 
 def _has_events_table(connection: Connection) -> bool:
@@ -76,32 +84,59 @@ def purge_expired(
     with engine.begin() as connection:
         expired = _expired_conversations(connection, cutoff)
         kept = select(initiatives.c.conversation_id)
+        # Any status: a callback nobody rang back or a chat nobody closed is personal data kept
+        # past its time just as much as a closed one. A case's handoffs go with the case.
         old_handoffs = (
-            handoffs.c.status == HandoffStatus.CLOSED.value,
             handoffs.c.updated_at < cutoff,
             handoffs.c.conversation_id.not_in(kept),
         )
         old_sessions = console_sessions.c.expires_at < cutoff
         events = _count_events(connection, expired)
-        handoff_count = connection.execute(
-            select(func.count()).select_from(handoffs).where(*old_handoffs)
-        ).scalar_one()
+        handoff_count, abandoned, callbacks = _count_handoffs(connection, old_handoffs)
         session_count = connection.execute(
             select(func.count()).select_from(console_sessions).where(old_sessions)
         ).scalar_one()
+        forgotten = 0
         if not dry_run:
             _delete_events(connection, expired)
             connection.execute(delete(handoffs).where(*old_handoffs))
             connection.execute(delete(console_sessions).where(old_sessions))
+            forgotten = audit.forget_unknown_login_names(connection)
             audit.record(
                 connection,
                 RETENTION_ACTOR,
                 "gallring",
                 f"äldre än {cutoff.date().isoformat()}",
-                f"{len(expired)} samtal, {events} händelser, {handoff_count} överlämningar, "
+                f"{len(expired)} samtal, {events} händelser, {handoff_count} överlämningar "
+                f"(varav {abandoned} aldrig avslutade och {callbacks} återuppringningar), "
                 f"{session_count} inloggningar raderade",
             )
-    return PurgeReport(len(expired), events, handoff_count, session_count, dry_run)
+    return PurgeReport(
+        len(expired),
+        events,
+        handoff_count,
+        session_count,
+        dry_run,
+        abandoned_handoffs=abandoned,
+        callbacks=callbacks,
+        login_names_forgotten=forgotten,
+    )
+
+
+def _count_handoffs(connection: Connection, where: tuple[Any, ...]) -> tuple[int, int, int]:
+    """All, not closed, and callback requests among the handoffs `where` selects."""
+    not_closed = case((handoffs.c.status != HandoffStatus.CLOSED.value, 1), else_=0)
+    callback = case((handoffs.c.kind == Kind.CALLBACK.value, 1), else_=0)
+    row = connection.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(not_closed), 0),
+            func.coalesce(func.sum(callback), 0),
+        )
+        .select_from(handoffs)
+        .where(*where)
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def erase_conversation(engine: Engine, conversation_id: str, actor: str, reason: str) -> int:

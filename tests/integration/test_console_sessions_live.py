@@ -191,3 +191,21 @@ async def test_a_page_follows_only_a_live_handoff_it_may_see(
     await hub.to_consoles({"type": "user", "text": "väntar", "handoff": waiting.id}, waiting.id)
     assert (await socket.receive_json(timeout=NO_HANG))["text"] == "väntar"
     await socket.close()
+
+
+async def test_a_failed_login_leaves_no_unknown_username_in_the_audit_log(
+    client: TestClient, queue: IntakeQueue
+) -> None:
+    from bot.intake_queue import audit
+    from tests.integration.test_console_http import login_token
+
+    for username in ("eva.lund@mora.se", "anna"):
+        token = await login_token(client)
+        response = await client.post(
+            "/handlaggare/logga-in",
+            data={"username": username, "password": "fel-lösenord-123", "csrf_token": token},
+        )
+        assert response.status == 401
+    failed = [e.actor for e in audit.entries(queue.engine) if e.action == audit.FAILED_LOGIN]
+    assert failed[0] == "anna"
+    assert failed[1].startswith(audit.UNKNOWN_USERNAME) and "eva" not in failed[1]

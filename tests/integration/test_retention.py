@@ -207,3 +207,80 @@ def profile_with_decision(directory: Path) -> Path:
     path = directory / "mora_med_gallring.yml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# -- abandoned handoffs and callbacks, failed-login names (issue 13, item 8) ---------------------
+
+
+def _age_handoff(queue: IntakeQueue, handoff_id: int, when: datetime) -> None:
+    with queue.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE iop_handoffs SET created_at = :t, updated_at = :t WHERE id = :i"),
+            {"t": when, "i": handoff_id},
+        )
+
+
+def test_abandoned_handoffs_and_callbacks_go_after_the_retention_period(queue) -> None:
+    handoffs = Handoffs(queue.engine)
+    phone = {"name": "Eva Lund", "phone": "070-123 45 67"}
+    never_rung = handoffs.request("conv-cb", Kind.CALLBACK, [], contact=phone, question="Ring")
+    never_closed = handoffs.request("conv-live", Kind.LIVE, [])
+    handoffs.claim(never_closed.id, "karin")
+    closed = handoffs.request("conv-closed", Kind.CALLBACK, [], contact=phone)
+    handoffs.close(closed.id)
+    recent = handoffs.request("conv-recent", Kind.CALLBACK, [], contact=phone)
+    case_handoff = handoffs.request("conv-case-h", Kind.CALLBACK, [], contact=phone)
+    submit_case(queue, "conv-case-h")  # the case keeps its handoff until the case goes
+    for old in (never_rung, never_closed, closed, case_handoff):
+        _age_handoff(queue, old.id, OLD)
+    _age_handoff(queue, recent.id, RECENT)
+
+    preview = purge_expired(queue.engine, RETENTION, dry_run=True, now=NOW)
+    assert (preview.handoffs, preview.abandoned_handoffs, preview.callbacks) == (3, 2, 2)
+    assert len(handoffs.recent()) == 5  # a dry run deletes nothing
+
+    report = purge_expired(queue.engine, RETENTION, now=NOW)
+    assert (report.handoffs, report.abandoned_handoffs, report.callbacks) == (3, 2, 2)
+    left = {h.conversation_id for h in handoffs.recent()}
+    assert left == {"conv-recent", "conv-case-h"}
+    assert handoffs.open_for("conv-cb") is None and handoffs.open_for("conv-live") is None
+    entry = audit.entries(queue.engine)[0]
+    assert "3 överlämningar (varav 2 aldrig avslutade och 2 återuppringningar)" in entry.detail
+    assert "070" not in entry.detail and "Eva" not in entry.detail
+
+
+def test_a_failed_login_keeps_an_account_name_but_nothing_else(queue) -> None:
+    from bot.intake_queue.accounts import create_account
+
+    create_account(queue.engine, "anna", "Anna Berg", "ett-långt-lösenord-42")
+    typed = ["eva.lund@mora.se", "Sommar2026!", "eva.lund@mora.se", " Anna "]
+    for name in typed:
+        audit.record(queue.engine, name, audit.FAILED_LOGIN, "konsolen")
+    actors = [e.actor for e in reversed(audit.entries(queue.engine))]
+    assert actors[3] == "anna"  # a real account may be named
+    unknown = actors[:3]
+    assert all(a.startswith(audit.UNKNOWN_USERNAME) for a in unknown)
+    assert unknown[0] == unknown[2] != unknown[1]  # the same name tried twice shows as such
+    stored = " ".join(f"{e.actor} {e.subject} {e.detail}" for e in audit.entries(queue.engine))
+    for secret in ("eva", "lund", "mora.se", "sommar", "2026!"):
+        assert secret not in stored.lower()
+
+
+def test_retention_forgets_failed_login_names_written_before(queue) -> None:
+    """Lines from before the check (the username in clear) lose a name that is no account's."""
+    from bot.intake_queue.accounts import create_account
+
+    create_account(queue.engine, "anna", "Anna Berg", "ett-långt-lösenord-42")
+    with queue.engine.begin() as connection:
+        for actor in ("eva.lund@mora.se", "anna"):
+            connection.execute(
+                text(
+                    "INSERT INTO iop_audit_log (at, actor, action, subject) "
+                    "VALUES (:at, :actor, 'inloggning_misslyckad', 'konsolen')"
+                ),
+                {"at": RECENT, "actor": actor},
+            )
+    report = purge_expired(queue.engine, RETENTION, now=NOW)
+    assert report.login_names_forgotten == 1
+    failed = [e.actor for e in audit.entries(queue.engine) if e.action == audit.FAILED_LOGIN]
+    assert sorted(failed) == ["anna", audit.UNKNOWN_USERNAME]
