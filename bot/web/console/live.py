@@ -7,9 +7,9 @@ open the socket in a caseworker's name.
 The session is checked again before every frame and at least every SESSION_CHECK_SECONDS while
 the socket is quiet: a caseworker who logs out or is blocked (here, or with the CLI in another
 process) loses the socket at once, with a Swedish message, and never counts as online. `join`
-lets a page follow only an open live handoff that is waiting or is this caseworker's own; the
-answer {"type": "joined", "handoff": n, "following": true|false} says which (every handoff page
-sends a join, so a refusal is not an error the caseworker needs to see).
+lets a page follow only an open live handoff that is waiting or is this caseworker's own. Every
+handoff page sends a join (callbacks, closed ones, a colleague's chat too), so a refused join is
+silent: the page simply gets no live frames for it.
 """
 
 from __future__ import annotations
@@ -115,10 +115,9 @@ async def _handle(
     if not isinstance(handoff_id, int) or isinstance(handoff_id, bool):
         return {"type": "error", "text": UNKNOWN_FRAME}
     if kind == "join":
-        following = await _may_follow(request, handoff_id, caseworker)
-        if following:
+        if await _may_follow(request, handoff_id, caseworker):
             connection.joined.add(handoff_id)
-        return {"type": "joined", "handoff": handoff_id, "following": following}
+        return None
     if kind == "say":
         text = frame.get("text")
         try:
