@@ -10,6 +10,7 @@ limits (bot/web/rate_limits.py): a person never meets them, a flood gets a polit
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from typing import Any
@@ -18,6 +19,7 @@ from aiohttp import WSMsgType, web
 
 from bot.web.conversation import Conversations
 from bot.web.frames import parse_frame
+from bot.web.limits import LIMITED_PAUSE, MAX_CONNECT_WAIT
 from bot.web.proxies import client_address
 from bot.web.rasa_client import REQUEST_TIMEOUT
 from bot.web.rate_limits import ChatLimiter
@@ -44,25 +46,33 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="Origin not allowed")
     # While a message is with Rasa this handler reads nothing, so pongs wait: the heartbeat must
     # outlast Rasa's timeout, or the socket closes before the user hears "not sent".
+    limiter: ChatLimiter = app["chat_limiter"]
+    address = client_address(request)
+    wait = limiter.connect_wait(address, MAX_CONNECT_WAIT)
+    if wait:  # many new sockets from this address: this one waits its turn
+        await asyncio.sleep(wait)
     socket = web.WebSocketResponse(
         heartbeat=(REQUEST_TIMEOUT.total or 60) + 30, max_msg_size=MAX_FRAME_BYTES
     )
     await socket.prepare(request)
     conversations: Conversations = app["conversations"]
-    limiter: ChatLimiter = app["chat_limiter"]
-    limits = limiter.connection(client_address(request))
+    limits = limiter.connection(address)
     hub = app["hub"]
     conversation_id: str | None = None  # the reference; the secret is never kept beyond hello
     try:
         async for message in socket:
             if message.type != WSMsgType.TEXT:
                 continue
+            wait = limiter.allow_frame(limits)
+            if wait:
+                await _limited(socket, TOO_FAST, limits.pause(wait, LIMITED_PAUSE))
+                continue
             frame = parse_frame(message.data)
             kind = frame.get("type")
             if kind in ("hello", "restart"):
                 wait = limiter.allow_hello(limits)
                 if wait:
-                    await socket.send_json(_limited(BUSY_HELLO, wait))
+                    await _limited(socket, BUSY_HELLO, limits.pause(wait, LIMITED_PAUSE))
                     continue
                 if conversation_id is not None:
                     hub.remove_widget(conversation_id, socket)
@@ -80,7 +90,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
             if kind in COSTLY:
                 wait = limiter.allow_message(limits)
                 if wait:
-                    await socket.send_json(_limited(TOO_FAST, wait))
+                    await _limited(socket, TOO_FAST, limits.pause(wait, LIMITED_PAUSE))
                     continue
             reply = await _handle(conversations, conversation_id, kind, frame)
             if reply is not None:
@@ -91,9 +101,12 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     return socket
 
 
-def _limited(text: str, wait: float) -> dict[str, Any]:
-    """The polite answer to a frame over a limit; `retry_after` (seconds) for the widget."""
-    return {"type": "error", "text": text, "retry_after": max(1, math.ceil(wait))}
+async def _limited(socket: web.WebSocketResponse, text: str, pause: float) -> None:
+    """The polite answer to a frame over a limit (`retry_after` in seconds, for the widget),
+    then a pause before this socket is read again: a flooding client waits for its answers,
+    so it slows to the limits instead of keeping the gateway busy."""
+    await socket.send_json({"type": "error", "text": text, "retry_after": math.ceil(pause)})
+    await asyncio.sleep(pause)
 
 
 async def _handle(

@@ -9,6 +9,7 @@ text and the socket stays open.
 from __future__ import annotations
 
 import ipaddress
+import random
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -56,6 +57,15 @@ class Bucket:
         self._refill(now)
         self._tokens -= 1.0
 
+    def reserve(self, now: float, longest: float) -> float:
+        """Book the next token, even one not there yet: the seconds to wait for it. A booking
+        further away than `longest` is not made (the caller waits `longest` and goes on), so the
+        debt is bounded."""
+        wait = self.wait(now)
+        if wait <= longest:
+            self._tokens -= 1.0
+        return min(wait, longest)
+
     def wait(self, now: float) -> float:
         """Seconds until the next token."""
         self._refill(now)
@@ -64,6 +74,7 @@ class Bucket:
 
 @dataclass
 class _Address:
+    connections: Bucket
     messages: Bucket
     hellos: Bucket
 
@@ -73,8 +84,17 @@ class ConnectionLimits:
     """One socket's own buckets, with the address it came from."""
 
     address: str
+    frames: Bucket
     messages: Bucket
     hellos: Bucket
+    strikes: int = 0  # frames in a row over a limit
+
+    def pause(self, wait: float, bounds: tuple[float, float]) -> float:
+        """How long not to read this socket after a frame over a limit: doubling per strike."""
+        self.strikes += 1
+        pause = min(max(wait, bounds[0]) * 2 ** min(self.strikes - 1, 6), bounds[1])
+        # A little jitter, so that many sockets limited at once do not come back at once.
+        return pause * random.uniform(0.8, 1.0)
 
 
 @dataclass
@@ -89,9 +109,27 @@ class ChatLimiter:
         now = self.clock()
         return ConnectionLimits(
             address=address,
+            frames=Bucket(self.limits.connection_frames, now),
             messages=Bucket(self.limits.connection_messages, now),
             hellos=Bucket(self.limits.connection_hellos, now),
         )
+
+    def connect_wait(self, address: str, longest: float) -> float:
+        """Seconds a new socket from this address waits before it is opened (0: at once)."""
+        if self._exempt(address):
+            return 0.0
+        now = self.clock()
+        return self._address(address_key(address), now).connections.reserve(now, longest)
+
+    def allow_frame(self, connection: ConnectionLimits) -> float:
+        """0 when one more frame of any kind may be read from this socket; else seconds."""
+        if self._exempt(connection.address):
+            return 0.0
+        now = self.clock()
+        if not connection.frames.has(now):
+            return connection.frames.wait(now)
+        connection.frames.take(now)
+        return 0.0
 
     def allow_message(self, connection: ConnectionLimits) -> float:
         """0 when the message may go on (and it is counted); else seconds to wait."""
@@ -105,10 +143,10 @@ class ChatLimiter:
         return len(self._addresses)
 
     def _allow(self, connection: ConnectionLimits, own: Bucket, kind: str) -> float:
+        if self._exempt(connection.address):
+            return 0.0
         now = self.clock()
-        buckets = [own]
-        if not self._exempt(connection.address):
-            buckets.append(getattr(self._address(address_key(connection.address), now), kind))
+        buckets = [own, getattr(self._address(address_key(connection.address), now), kind)]
         # Counted only when every bucket has room: a refused frame costs the client nothing,
         # so a person who waits is let through again.
         waits = [bucket.wait(now) for bucket in buckets if not bucket.has(now)]
@@ -116,12 +154,14 @@ class ChatLimiter:
             return max(waits)
         for bucket in buckets:
             bucket.take(now)
+        connection.strikes = 0
         return 0.0
 
     def _address(self, address: str, now: float) -> _Address:
         entry = self._addresses.get(address)
         if entry is None:
             entry = _Address(
+                connections=Bucket(self.limits.address_connections, now),
                 messages=Bucket(self.limits.address_messages, now),
                 hellos=Bucket(self.limits.address_hellos, now),
             )
