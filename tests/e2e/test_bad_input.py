@@ -14,6 +14,7 @@ import requests
 
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
+from bot.web.session_keys import conversation_reference
 from scripts.load_test import receive_frame
 from tests.e2e.conftest import Site
 
@@ -111,7 +112,7 @@ def test_a_submission_clicked_many_times_is_stored_once(site: Site) -> None:
             await asyncio.gather(*tabs)
         return conversation
 
-    conversation = asyncio.run(run())
+    conversation = conversation_reference(asyncio.run(run()))  # stored under the reference
     queue = IntakeQueue(site.engine)
     mine = [
         c for c in queue.list_cases() if queue.get(c.reference)["conversation_id"] == conversation
@@ -166,7 +167,7 @@ def test_personal_numbers_are_masked_before_the_tracker_store(site: Site) -> Non
         {"type": "message", "text": "811228-9874"},  # a personnummer where the orgnr is asked
     ]
     received = asyncio.run(exchange(site.url, frames))
-    conversation = received[0]["id"]
+    conversation = conversation_reference(received[0]["id"])  # Rasa's sender id
     with site.engine.connect() as connection:
         rows = connection.execute(
             sql("SELECT data FROM events WHERE sender_id = :s"), {"s": conversation}

@@ -35,6 +35,7 @@ from bot.profile import load_profile
 from bot.record import problems
 from bot.web.conversation import NO_ANSWER, NOT_SENT
 from bot.web.rasa_client import REQUEST_TIMEOUT
+from bot.web.session_keys import conversation_reference
 from scripts.load_test import script
 from tests.e2e.servers import MODEL, Server, Stack, WebGateway, rasa_stack, web_gateway
 from tests.e2e.test_intake_conversations import CONTACT, DOCUMENTS, ORGANISATION, say
@@ -250,7 +251,8 @@ class Stored:
 
 
 def stored(engine: Engine, conversation: str) -> list[Stored]:
-    """Every initiative of the conversation, read straight from the tables the submit writes."""
+    """Every initiative of the conversation (given by the tab's secret, stored under its
+    reference), read straight from the tables the submit writes."""
     with engine.connect() as connection:
         rows = connection.execute(
             text(
@@ -258,7 +260,7 @@ def stored(engine: Engine, conversation: str) -> list[Stored]:
                 "FROM iop_initiatives i LEFT JOIN iop_status_history h ON h.initiative_id = i.id "
                 "WHERE i.conversation_id = :c GROUP BY i.id ORDER BY i.id"
             ),
-            {"c": conversation},
+            {"c": conversation_reference(conversation)},  # the tab holds the secret
         ).all()
         orphans = connection.execute(
             text(
@@ -277,7 +279,7 @@ def assert_complete(entry: Stored, conversation: str) -> None:
     record = entry.record
     assert problems(record) == []
     assert record["reference"] == entry.reference
-    assert record["conversation_id"] == conversation
+    assert record["conversation_id"] == conversation_reference(conversation)
     assert record["organisation"]["name"] == ORGANISATION[0]
     assert record["organisation"]["orgnr"] == ORGANISATION[1]
     assert record["contact"]["email"] == CONTACT[2]

@@ -27,6 +27,7 @@ from bot.export.pdf_export import render_pdf
 from bot.intake_queue.console_sessions import caseworkers_available
 from bot.intake_queue.repository import IntakeQueue
 from bot.privacy import MASK
+from bot.web.session_keys import conversation_reference
 from scripts.load_test import receive_frame, script
 from tests.e2e.conftest import Site
 from tests.e2e.test_intake_conversations import INITIATIVE
@@ -172,7 +173,8 @@ def test_every_conversation_was_held(sweep: Sweep) -> None:
 def test_no_identity_number_in_the_tracker_store(site: Site, sweep: Sweep) -> None:
     with site.engine.connect() as connection:
         rows = connection.execute(sql("SELECT sender_id, data FROM events")).all()
-    ours = [row.data for row in rows if row.sender_id in set(sweep.sessions)]
+    references = {conversation_reference(secret) for secret in sweep.sessions}
+    ours = [row.data for row in rows if row.sender_id in references]
     assert len(ours) > 10 * CONVERSATIONS
     said = [json.loads(data).get("text") or "" for data in ours]
     assert sum(MASK in text_ for text_ in said) >= 2 * CONVERSATIONS  # they arrived, masked
