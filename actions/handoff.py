@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.engine import Engine
 
 from actions.checklist import intake_in_progress, start_or_resume_checklist
-from actions.conversation import checklist_answers, latest_intent, latest_text, serialise_answers
+from actions.conversation import checklist_answers, latest_intent, serialise_answers
 from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
 from actions.knowledge import profile_facts
 from actions.queue_access import intake_queue
@@ -34,7 +34,7 @@ from bot.intake.steps import Kind as StepKind
 from bot.intake.steps import Section, Step
 from bot.intake_queue.console_sessions import caseworkers_available
 from bot.intake_queue.handoffs import Handoffs, Kind
-from bot.intake_queue.transcripts import from_events
+from bot.intake_queue.transcripts import from_events, is_external
 from bot.names import Action as ActionName
 from bot.names import Form, Response, Slot
 from bot.privacy import mask_personal_numbers
@@ -42,9 +42,6 @@ from bot.profile import Profile, active_profile
 from bot.validators import InvalidValue
 
 logger = logging.getLogger(__name__)
-
-# Rasa's text for an intent triggered through its HTTP API (trigger_intent), as the gateway does.
-EXTERNAL_PREFIX = "EXTERNAL: "
 
 # The callback answers are read like the intake's contact answers (bot/intake/parsing.py).
 NAME_STEP = Step("contact_name", Section.CONTACT, StepKind.TEXT)
@@ -335,10 +332,12 @@ class ActionSubmitCallback(Action):
 def handoff_just_ended(tracker: Tracker) -> bool:
     """Did the gateway send handoff_ended (not NLU guessing it from something the user typed)?
 
-    The gateway resumes the conversation and then triggers the intent, which Rasa logs as
-    "EXTERNAL: handoff_ended"; either sign is enough.
+    The gateway resumes the conversation and then triggers the intent, which Rasa marks as
+    external in the event's metadata (a user can type "EXTERNAL: …" but cannot set that mark);
+    either sign is enough.
     """
-    if latest_text(tracker).startswith(EXTERNAL_PREFIX):
+    latest_user = next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    if latest_user is not None and is_external(latest_user):
         return True
     seen_latest_message = False
     for event in reversed(tracker.events):

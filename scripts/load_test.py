@@ -44,6 +44,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bot.intake_queue.database import make_engine  # noqa: E402
 from bot.profile import load_profile  # noqa: E402
+from bot.web.session_keys import conversation_reference  # noqa: E402
 from tests.e2e.servers import rasa_stack, web_gateway  # noqa: E402
 from tests.e2e.test_intake_conversations import (  # noqa: E402
     CONTACT,
@@ -73,7 +74,7 @@ def script() -> list[tuple[str, str | None]]:
 
 @dataclass
 class Outcome:
-    session: str = ""
+    conversation: str = ""  # the conversation's reference (never the widget's secret)
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reference: str | None = None
@@ -114,7 +115,7 @@ async def one_conversation(
     async with aiohttp.ClientSession() as session, session.ws_connect(ws_url) as socket:
         await socket.send_json({"type": "hello", "session": None})
         hello = await socket.receive_json(timeout=30)
-        outcome.session = hello["id"]
+        outcome.conversation = conversation_reference(hello["id"])
         for number, (text_, payload) in enumerate(steps):
             if number:
                 await asyncio.sleep(pacing.pause())
@@ -251,7 +252,7 @@ def report(
     outcomes: list[Outcome], seconds: float, stored: dict[str, int], memory: dict[str, dict]
 ) -> dict:
     latencies = [lat for o in outcomes for lat in o.latencies]
-    sessions = [o.session for o in outcomes]
+    sessions = [o.conversation for o in outcomes]
     return {
         "conversations": len(outcomes),
         "messages": len(latencies),

@@ -44,17 +44,17 @@ def redis_command_calls(stack: ScaleOut) -> dict[str, int]:
     return {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()}
 
 
-def stored(stack: ScaleOut, session: str) -> tuple[list[str], int]:
+def stored(stack: ScaleOut, conversation: str) -> tuple[list[str], int]:
     """The references recorded for a conversation and the user messages in its tracker."""
     engine = make_engine(stack.database_url)
     with engine.connect() as connection:
         references = connection.execute(
             text("SELECT reference FROM iop_initiatives WHERE conversation_id = :c"),
-            {"c": session},
+            {"c": conversation},
         ).scalars()
         user_events = connection.execute(
             text("SELECT COUNT(*) FROM events WHERE sender_id = :c AND type_name = 'user'"),
-            {"c": session},
+            {"c": conversation},
         ).scalar_one()
         result = list(references), int(user_events)
     engine.dispose()
@@ -124,9 +124,9 @@ async def test_concurrent_conversations_share_both_servers_and_redis_locks(
     for outcome in outcomes:
         assert outcome.errors == [], outcome
         assert len(outcome.latencies) == steps
-        assert outcome.reference, f"no reference number for {outcome.session[:8]}…"
-        references, user_messages = stored(stack, outcome.session)
-        assert records.get(outcome.session) == 1
+        assert outcome.reference, f"no reference number for {outcome.conversation[:8]}…"
+        references, user_messages = stored(stack, outcome.conversation)
+        assert records.get(outcome.conversation) == 1
         assert references == [outcome.reference.rstrip(".")]
         assert user_messages == steps  # every message stored once: none lost, none doubled
     assert len({o.reference for o in outcomes}) == len(outcomes)
@@ -169,7 +169,7 @@ async def test_conversation_survives_losing_its_rasa_server(both_rasa_running: S
     assert outcome.errors == [], outcome
     assert len(outcome.latencies) == len(steps)
     assert outcome.reference, "no reference number after the failover"
-    references, user_messages = stored(stack, outcome.session)
+    references, user_messages = stored(stack, outcome.conversation)
     assert references == [outcome.reference.rstrip(".")]
     assert user_messages == len(steps)  # nothing lost, nothing handled twice
 

@@ -26,6 +26,7 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.intake_queue.transcripts import stored_events_transcript
 from bot.profile import load_profile
 from bot.record import problems
+from bot.web.session_keys import conversation_reference
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import CASEWORKER_PASSWORD as PASSWORD
 from tests.e2e.conftest import Site
@@ -161,7 +162,13 @@ def choose_with_keyboard(page: Page, title: str) -> None:
 
 
 def session_id(page: Page) -> str:
+    """The secret the widget holds (never stored outside the browser and the gateway)."""
     return page.evaluate("window.IopLotsen.sessionId()")
+
+
+def conversation_of(page: Page) -> str:
+    """The conversation's reference, the id Rasa, the database and the console use."""
+    return conversation_reference(session_id(page))
 
 
 def console_login(page: Page, url: str) -> None:
@@ -216,7 +223,7 @@ def test_keyboard_only_from_greeting_to_a_submitted_initiative(
 
     queue = IntakeQueue(site.engine)
     record = queue.get(match.group(1))
-    assert record["conversation_id"] == session_id(page)
+    assert record["conversation_id"] == conversation_of(page)
     assert record["organisation"]["name"] == "Föreningen Gemenskap i Mora"
     assert problems(record) == []
     assert [c.reference for c in queue.list_cases()].count(match.group(1)) == 1
@@ -271,7 +278,7 @@ def test_live_handoff_round_trip_with_a_caseworker(site: Site, browser: Browser)
         expect(user.locator(".iop-lotsen__handoff")).to_be_visible()
         wait_for_answer(user, before)
         assert_no_axe_violations(user, "widget waiting for a caseworker")
-        conversation = session_id(user)
+        conversation = conversation_of(user)
         handoff = Handoffs(site.engine).open_for(conversation)
         assert handoff is not None and handoff.kind is Kind.LIVE
         assert handoff.collected, "the handoff carries what the bot had collected"

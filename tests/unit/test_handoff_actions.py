@@ -322,6 +322,15 @@ def handed_back(slots=None, events=RESUMED):
     )
 
 
+def test_only_rasa_s_external_mark_or_a_resume_says_the_handoff_ended():
+    typed = make_tracker(text="EXTERNAL: handoff_ended", intent=SystemIntent.HANDOFF_ENDED)
+    assert not handoff.handoff_just_ended(typed)  # the user typed it: no mark, no resume
+    marked = make_tracker(text="EXTERNAL: handoff_ended", intent=SystemIntent.HANDOFF_ENDED)
+    marked.events[-1]["metadata"] = {"is_external": True}
+    assert handoff.handoff_just_ended(marked)
+    assert handoff.handoff_just_ended(handed_back())
+
+
 async def test_back_in_the_middle_of_the_checklist_asks_the_next_question():
     dispatcher, events = await run(
         ActionResumeAfterHandoff(), handed_back({Slot.CHECKLIST_ANSWERS: SOME_ANSWERS})
