@@ -214,3 +214,15 @@ async def test_a_failed_login_leaves_no_unknown_username_in_the_audit_log(
     failed = [e.actor for e in audit.entries(queue.engine) if e.action == audit.FAILED_LOGIN]
     assert failed[0] == "anna"
     assert failed[1].startswith(audit.UNKNOWN_USERNAME) and "eva" not in failed[1]
+
+
+async def test_an_unreadable_form_is_a_polite_400(client: TestClient) -> None:
+    """Bytes that are not UTF-8 in a signed-in form post: refused, never a server error."""
+    await log_in(client)
+    response = await client.post(
+        "/handlaggare/tillganglig",
+        data=b"available=\xf0\x28\x8c\x28&csrf_token=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 400
+    assert "Formuläret gick inte att läsa" in await response.text()

@@ -47,6 +47,7 @@ TOO_MANY_FROM_HERE = (
     "Har du glömt lösenordet? Be den som administrerar konsolen om ett nytt."
 )
 BUSY = "Många loggar in just nu. Vänta några sekunder och försök igen."
+UNREADABLE_FORM = "Formuläret gick inte att läsa. Ladda om sidan och försök igen."
 
 _hashing: ThreadPoolExecutor | None = None
 _waiting_hashes = 0
@@ -95,7 +96,10 @@ def login_required(page: Page) -> Callable[[web.Request], Awaitable[web.StreamRe
                 raise web.HTTPSeeOther(f"{LOGIN_PATH}?next={quote(request.path_qs, safe='')}")
             raise web.HTTPForbidden(text="Du är inte inloggad. Logga in igen.")
         if request.method == "POST":
-            form = await request.post()
+            try:
+                form = await request.post()
+            except ValueError as error:  # e.g. bytes that are not UTF-8: a 400, not a 500
+                raise web.HTTPBadRequest(text=UNREADABLE_FORM) from error
             if not same_token(form.get("csrf_token"), who.session.csrf_token):  # type: ignore[arg-type]
                 raise web.HTTPForbidden(
                     text="Formuläret var för gammalt. Ladda om sidan och försök igen."
