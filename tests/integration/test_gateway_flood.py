@@ -33,7 +33,7 @@ FLOODERS = 200
 FLOOD_ADDRESSES = ("203.0.113.7", "203.0.113.8")
 RASA_DELAY = 0.1  # seconds per call: a quick real Rasa
 RASA_AT_ONCE = 2  # the stand-in serves two calls at a time, like the gateway's default gate
-THINK = 1.0  # seconds a person reads before answering
+THINK = 2.0  # seconds a person reads before answering: ten people keep the stand-in about half busy
 CONVERSATION: list[dict[str, Any]] = [
     {"type": "message", "text": "Hej!"},
     {"type": "message", "text": "Ja", "payload": "/affirm"},
