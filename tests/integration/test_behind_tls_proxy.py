@@ -14,22 +14,18 @@ import re
 import ssl
 import subprocess
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from bot.intake_queue.accounts import create_account
 from bot.intake_queue.repository import IntakeQueue
 from bot.web.app import create_app
 from bot.web.settings import GatewaySettings
 from tests.e2e.servers import free_port
+from tests.tls_certificates import make_certificate, public_server_block
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "deploy" / "nginx" / "iop-lotsen.conf"
@@ -37,50 +33,10 @@ NGINX = Path("/usr/sbin/nginx")
 PASSWORD = "ett långt och bra lösenord 42"
 
 
-def public_server_block(port: int, cert: Path, key: Path, gateway: int) -> str:
-    """The example's TLS server block and its upgrade map, pointed at this test's processes."""
-    text = EXAMPLE.read_text(encoding="utf-8")
-    upgrade_map = re.search(r"map \$http_upgrade \$iop_connection_upgrade \{.*?\n\}", text, re.S)
-    server = re.search(r"server \{\n    listen 443 ssl http2;.*?\n\}", text, re.S)
-    assert upgrade_map and server, "deploy/nginx/iop-lotsen.conf changed shape"
-    block = server.group(0)
-    block = block.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl;")
-    block = re.sub(r"\n    listen \[::\]:443 ssl http2;", "", block)
-    block = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", block)
-    block = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", block)
-    block = re.sub(r"access_log [^;]+;", "access_log off;", block)
-    block = re.sub(r"ssl_session_cache [^;]+;", "", block)
-    block = block.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{gateway}")
-    return upgrade_map.group(0) + "\n" + block
-
-
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     """A self-signed certificate for localhost, made here (no network, no openssl binary)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+    return make_certificate(tmp_path)
 
 
 @pytest.fixture
