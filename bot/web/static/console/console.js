@@ -32,6 +32,8 @@
   let retries = 0;
   let everOpen = false;
   let lastSent = null; // given back to the textarea if the server says it was not delivered
+  let signedOut = false; // the server ended this session (logout elsewhere, or a blocked account)
+  const SIGNED_OUT_CODE = 4401;
 
   function setText(box, text) {
     if (box && box.textContent !== text) box.textContent = text;
@@ -42,6 +44,20 @@
     errorBox.textContent = "";
     const p = document.createElement("p");
     p.textContent = text || "Något gick fel. Försök igen.";
+    errorBox.appendChild(p);
+  }
+
+  function showSignedOut() {
+    setText(connStatus, "");
+    setSayEnabled(false);
+    if (!errorBox) return;
+    errorBox.textContent = "";
+    const p = document.createElement("p");
+    p.textContent = "Du är utloggad. ";
+    const link = document.createElement("a");
+    link.href = "/handlaggare/";
+    link.textContent = "Logga in igen";
+    p.appendChild(link);
     errorBox.appendChild(p);
   }
 
@@ -110,6 +126,7 @@
         if (page === "queue") showQueueNotice();
         break;
       case "error":
+        if (frame.signed_out) signedOut = true;
         showError(frame.text);
         if (lastSent !== null && sayText && !sayText.value) sayText.value = lastSent;
         lastSent = null;
@@ -142,9 +159,13 @@
       try { frame = JSON.parse(event.data); } catch (err) { return; }
       if (frame && typeof frame.type === "string") onFrame(frame);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       clearInterval(pingTimer);
       socket = null;
+      if (signedOut || event.code === SIGNED_OUT_CODE) {
+        showSignedOut(); // reconnecting would only be refused: offer the login page instead
+        return;
+      }
       const delay = Math.min(30000, 1000 * 2 ** Math.min(retries, 5)) + Math.floor(Math.random() * 500);
       retries += 1;
       setText(connStatus, retries > 6
