@@ -258,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
         _purge,
         description=(
             "Radera samtal som aldrig blev ett initiativ och där inget hänt under lagringstiden "
-            "(profilens retention_days), liksom avslutade överlämningar och gamla inloggningar. "
+            "(profilens retention_days), liksom överlämningar och återuppringningar som ingen rört "
+            "under lagringstiden och gamla inloggningar. "
             "Körs lämpligen varje natt (cron eller systemd-timer)."
         ),
     )
@@ -397,7 +398,7 @@ def _account_list(args: argparse.Namespace) -> int:
 def _account_disable(args: argparse.Namespace) -> int:
     with _queue(args) as queue:
         accounts.set_active(queue.engine, args.username, False)
-    print(f"Kontot {args.username} är avstängt.")
+    print(f"Kontot {args.username} är avstängt och dess inloggningar är avslutade.")
     return 0
 
 
@@ -412,9 +413,12 @@ def _purge(args: argparse.Namespace) -> int:
     verb = "Skulle radera" if report.dry_run else "Raderade"
     print(
         f"{verb} {report.conversations} samtal ({report.events} händelser), "
-        f"{report.handoffs} avslutade överlämningar och {report.sessions} gamla inloggningar "
+        f"{report.handoffs} överlämningar (varav {report.abandoned_handoffs} aldrig avslutade "
+        f"och {report.callbacks} återuppringningar) och {report.sessions} gamla inloggningar, "
         f"äldre än {days} dagar."
     )
+    if report.login_names_forgotten:
+        print(f"Tog bort okända användarnamn ur {report.login_names_forgotten} rader i loggen.")
     return 0
 
 
