@@ -209,6 +209,35 @@ async def test_an_impossible_status_is_refused_politely(
     assert queue.get(ref)["status"] == Status.INKOMMEN.value
 
 
+async def test_an_unknown_status_is_answered_in_swedish_not_in_python(
+    client: TestClient, queue: IntakeQueue
+) -> None:
+    csrf = await log_in(client)
+    ref = reference(queue)
+    for forged in ("", "klar", "'; DROP TABLE"):
+        response = await client.post(
+            f"/handlaggare/arenden/{ref}/status", data={"status": forged, "csrf_token": csrf}
+        )
+        assert response.status == 200
+        page = await response.text()
+        assert "välj en av statusarna i listan" in page
+        assert "is not a valid" not in page
+    assert queue.get(ref)["status"] == Status.INKOMMEN.value
+
+
+async def test_a_login_form_that_is_not_utf8_gets_the_form_again(client: TestClient) -> None:
+    await login_token(client)
+    response = await client.post(
+        "/handlaggare/logga-in",
+        data=b"username=anna&password=\xff\xfe",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        allow_redirects=False,
+    )
+    assert response.status == 400
+    assert "iop_handlaggare" not in response.cookies
+    assert "Försök igen" in await response.text()
+
+
 async def test_claim_and_exports(client: TestClient, queue: IntakeQueue) -> None:
     csrf = await log_in(client)
     ref = reference(queue)

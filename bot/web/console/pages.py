@@ -55,6 +55,7 @@ HANDOFF_STATUS_LABELS = {
 WRONG_LOGIN = "Fel användarnamn eller lösenord."
 TOO_MANY_TRIES = "För många misslyckade försök. Vänta en kvart och försök igen."
 STALE_LOGIN_FORM = "Inloggningssidan var för gammal. Försök igen."
+NO_SUCH_STATUS = "Status ändrades inte: välj en av statusarna i listan."
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,10 @@ def _login_form(
 
 
 async def login_submit(request: web.Request) -> web.Response:
-    form = await request.post()
+    try:
+        form = await request.post()
+    except ValueError:  # e.g. bytes that are not UTF-8: the form again, not a 500
+        return _login_form(request, STALE_LOGIN_FORM, "", status=400)
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     request["next_target"] = str(form.get("next", ""))
@@ -390,6 +394,9 @@ async def change_status(request: web.Request, who: SignedIn) -> web.Response:
     note = str(form.get("note", "")).strip() or None
     try:
         new = Status(str(form.get("status", "")))
+    except ValueError:  # not one of the form's choices: say so, not Python's words
+        _redirect(f"{CONSOLE_PATH}/arenden/{reference}", NO_SUCH_STATUS)
+    try:
         await asyncio.to_thread(
             _queue(request).set_status, reference, new, who.caseworker.username, note
         )
