@@ -152,7 +152,7 @@ def _case(record: dict[str, Any]) -> Section:
             Field("Inlämnat", format_time(record["submitted_at"])),
             Field("Samtalet påbörjades", format_time(record["created_at"])),
             Field("Kommunens riktlinje, version", record["profile_version"]),
-            Field("Samtals-id", record["conversation_id"]),
+            Field("Samtalsreferens", record["conversation_id"]),
         ),
     )
 
