@@ -570,7 +570,8 @@ def _claim(args: argparse.Namespace) -> int:
     actor = _actor(args)
     with _queue(args) as queue:
         queue.claim(args.ref, actor, args.notering, take_over=args.ta_over)
-        audit.record(queue.engine, actor, "ta_arende", _normal(args.ref))
+        action = "ta_over_arende" if args.ta_over else "ta_arende"
+        audit.record(queue.engine, actor, action, _normal(args.ref))
     print(f"{_normal(args.ref)} handläggs nu av {actor}.")
     return 0
 

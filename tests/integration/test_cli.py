@@ -232,6 +232,8 @@ def test_a_case_someone_else_has_is_only_taken_over_when_asked(
     assert stored(url, refs["old"])["assigned_to"] == "Karin"
     assert run(capsys, url, "ta", refs["old"], "--som", "Bo", "--ta-over")[0] == 0
     assert stored(url, refs["old"])["assigned_to"] == "Bo"
+    log = run(capsys, url, "logg")[1]
+    assert re.search(r"Bo\s.*ta_over_arende", log), log  # the take-over is in the audit log
     assert run(capsys, url, "ta", refs["old"], "--som", "Bo")[0] == 0  # taking one's own again
 
 
