@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 from bot.intake_queue.models import handoffs
 from bot.intake_queue.repository import CaseNotFound, now_utc
 
+MAX_ID = 2**63 - 1  # the largest id the database's integer column can hold
+
 
 class HandoffTaken(RuntimeError):
     """Another caseworker claimed the handoff first; the message names them (Swedish)."""
@@ -128,6 +130,8 @@ class Handoffs:
         return created
 
     def get(self, handoff_id: int) -> Handoff:
+        if not 1 <= handoff_id <= MAX_ID:  # the database cannot even look such a number up
+            raise CaseNotFound(f"Det finns ingen överlämning med nummer {handoff_id}.")
         with self.engine.connect() as connection:
             row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
         if row is None:

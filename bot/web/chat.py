@@ -61,11 +61,14 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     conversation_id: str | None = None  # the reference; the secret is never kept beyond hello
     try:
         async for message in socket:
-            if message.type != WSMsgType.TEXT:
+            if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                 continue
             wait = limiter.allow_frame(limits)
             if wait:
                 await _limited(socket, TOO_FAST, limits.pause(wait, LIMITED_PAUSE))
+                continue
+            if message.type == WSMsgType.BINARY:  # the widget only sends JSON text
+                await socket.send_json({"type": "error", "text": NOT_UNDERSTOOD})
                 continue
             frame = parse_frame(message.data)
             kind = frame.get("type")
@@ -115,6 +118,9 @@ async def _handle(
     if kind == "message":
         text = frame.get("text")
         payload = frame.get("payload")
+        button = isinstance(payload, str) and payload.startswith("/")
+        if not isinstance(text, str) and not button:
+            return {"type": "error", "text": NOT_UNDERSTOOD}  # not what the widget sends
         return await conversations.user_message(
             conversation_id,
             text if isinstance(text, str) else "",

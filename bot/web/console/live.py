@@ -61,11 +61,14 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
     try:
         await asyncio.to_thread(sessions.touch, who.token)
         async for message in socket:
-            if message.type != WSMsgType.TEXT:
+            if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                 continue
             if not await _still_signed_in(sessions, who.token):
                 await hub.sign_out(connection)
                 break
+            if message.type == WSMsgType.BINARY:  # the console page only sends JSON text
+                await socket.send_json({"type": "error", "text": UNKNOWN_FRAME})
+                continue
             frame = parse_frame(message.data)
             reply = await _handle(request, who.token, connection, caseworker, frame)
             if reply is not None:
