@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.mail.sender import deliver_pending
 from bot.mail.settings import MailSettings, MailSettingsError
+from bot.web.app_keys import ENGINE
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL = 60.0
@@ -40,7 +41,7 @@ async def mail_delivery(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     interval = float(os.environ.get("IOP_MAIL_INTERVAL", DEFAULT_INTERVAL))
-    task = asyncio.create_task(_deliver_forever(app["engine"], settings, interval))
+    task = asyncio.create_task(_deliver_forever(app[ENGINE], settings, interval))
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):

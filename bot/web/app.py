@@ -17,6 +17,18 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.mail.background import mail_delivery
 from bot.profile import active_profile
 from bot.web import diagnostics
+from bot.web.app_keys import (
+    CHAT_LIMITER,
+    CONSOLE_SESSIONS,
+    CONVERSATIONS,
+    ENGINE,
+    HANDOFFS,
+    HUB,
+    LOGIN_THROTTLE,
+    QUEUE,
+    RASA,
+    SETTINGS,
+)
 from bot.web.chat import chat_socket
 from bot.web.console import pages
 from bot.web.console.auth import LoginThrottle
@@ -46,27 +58,27 @@ async def widget_config(request: web.Request) -> web.Response:
         }
     )
     origin = request.headers.get("Origin")
-    if origin and origin_allowed(request, request.app["settings"].allowed_origins):
+    if origin and origin_allowed(request, request.app[SETTINGS].allowed_origins):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
     return response
 
 
 async def health(request: web.Request) -> web.Response:
-    rasa_ok = await request.app["rasa"].healthy()
+    rasa_ok = await request.app[RASA].healthy()
     return web.json_response({"gateway": "ok", "rasa": "ok" if rasa_ok else "unavailable"})
 
 
 def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
-    app["settings"] = settings
-    app["queue"] = queue or IntakeQueue.open(settings.database_url)
-    app["engine"] = app["queue"].engine
-    app["handoffs"] = Handoffs(app["engine"])
-    app["console_sessions"] = ConsoleSessions(app["engine"])
-    app["login_throttle"] = LoginThrottle()
-    app["hub"] = Hub()
-    app["chat_limiter"] = ChatLimiter()  # the widget socket's rate limits (bot/web/limits.py)
+    app[SETTINGS] = settings
+    app[QUEUE] = queue or IntakeQueue.open(settings.database_url)
+    app[ENGINE] = app[QUEUE].engine
+    app[HANDOFFS] = Handoffs(app[ENGINE])
+    app[CONSOLE_SESSIONS] = ConsoleSessions(app[ENGINE])
+    app[LOGIN_THROTTLE] = LoginThrottle()
+    app[HUB] = Hub()
+    app[CHAT_LIMITER] = ChatLimiter()  # the widget socket's rate limits (bot/web/limits.py)
     app.cleanup_ctx.append(_rasa_connection)
     app.cleanup_ctx.append(mail_delivery)  # the outbox: registration and receipt e-mail
     app.on_startup.append(diagnostics.install)
@@ -89,14 +101,14 @@ def create_app(settings: GatewaySettings, queue: IntakeQueue | None = None) -> w
 
 async def _rasa_connection(app: web.Application):  # type: ignore[no-untyped-def]
     """One HTTP client for the app's lifetime (connection pooling to Rasa)."""
-    settings: GatewaySettings = app["settings"]
+    settings: GatewaySettings = app[SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app["rasa"] = RasaClient(
+        app[RASA] = RasaClient(
             session, settings.rasa_url, settings.rasa_token, settings.rasa_concurrency
         )
-        app["conversations"] = Conversations(app["rasa"], app["engine"], app["hub"])
+        app[CONVERSATIONS] = Conversations(app[RASA], app[ENGINE], app[HUB])
         yield
 
 
 async def _close_sockets(app: web.Application) -> None:
-    await app["hub"].close_all()
+    await app[HUB].close_all()

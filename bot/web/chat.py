@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.web.app_keys import CHAT_LIMITER, CONVERSATIONS, HUB, SETTINGS
 from bot.web.conversation import Conversations
 from bot.web.frames import parse_frame
 from bot.web.limits import LIMITED_PAUSE, MAX_CONNECT_WAIT
@@ -42,11 +43,11 @@ COSTLY = ("message", "human", "cancel_handoff")
 
 async def chat_socket(request: web.Request) -> web.StreamResponse:
     app = request.app
-    if not origin_allowed(request, app["settings"].allowed_origins):
+    if not origin_allowed(request, app[SETTINGS].allowed_origins):
         raise web.HTTPForbidden(text="Origin not allowed")
     # While a message is with Rasa this handler reads nothing, so pongs wait: the heartbeat must
     # outlast Rasa's timeout, or the socket closes before the user hears "not sent".
-    limiter: ChatLimiter = app["chat_limiter"]
+    limiter: ChatLimiter = app[CHAT_LIMITER]
     address = client_address(request)
     wait = limiter.connect_wait(address, MAX_CONNECT_WAIT)
     if wait:  # many new sockets from this address: this one waits its turn
@@ -55,9 +56,9 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         heartbeat=(REQUEST_TIMEOUT.total or 60) + 30, max_msg_size=MAX_FRAME_BYTES
     )
     await socket.prepare(request)
-    conversations: Conversations = app["conversations"]
+    conversations: Conversations = app[CONVERSATIONS]
     limits = limiter.connection(address)
-    hub = app["hub"]
+    hub = app[HUB]
     conversation_id: str | None = None  # the reference; the secret is never kept beyond hello
     try:
         async for message in socket:

@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.web.app_keys import RASA
+
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +49,7 @@ def where_tasks_wait() -> list[str]:
 
 
 def log_tasks(app: web.Application) -> None:
-    rasa = app.get("rasa")
+    rasa = app.get(RASA)
     log.warning("Rasa gate: %s", rasa.gate_state() if rasa is not None else "not connected")
     for line in where_tasks_wait():
         log.warning("Task %s", line)

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from aiohttp import web
 
+from bot.web.app_keys import SETTINGS
+
 LOOPBACK = ("127.0.0.0/8", "::1/128")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -46,7 +48,7 @@ def client_address(request: web.Request) -> str:
 
 
 def _trusted_networks(request: web.Request) -> tuple[Network, ...]:
-    configured = getattr(request.app.get("settings"), "trusted_proxies", None)
+    configured = getattr(request.app.get(SETTINGS), "trusted_proxies", None)
     if isinstance(configured, str):
         configured = configured.split(",")
     return _networks(LOOPBACK if configured is None else tuple(configured))

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.web.app_keys import SETTINGS
 from bot.web.proxies import forwarded_scheme
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -62,7 +63,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not request.path.startswith("/widget/"):
         # The widget's files are embedded in the kommun's pages; everything else is ours alone.
-        settings = request.app.get("settings")
+        settings = request.app.get(SETTINGS)
         origins = tuple(getattr(settings, "allowed_origins", ()))
         response.headers.setdefault("Content-Security-Policy", content_security_policy(origins))
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -23,6 +23,7 @@ from bot.intake_queue.console_sessions import caseworkers_available
 from bot.intake_queue.handoffs import Handoffs, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.web.app import create_app
+from bot.web.app_keys import HUB
 from bot.web.console import live
 from bot.web.hub import SIGNED_OUT, SIGNED_OUT_CODE
 from bot.web.settings import GatewaySettings
@@ -188,7 +189,7 @@ async def test_a_page_follows_only_a_live_handoff_it_may_see(
     assert (await socket.receive_json(timeout=NO_HANG))["type"] == "error"
     # What the hub sends about the others never reaches Anna's page; her waiting one does, and
     # it was sent last, so anything wrongly delivered would have come first.
-    hub = client.server.app["hub"]
+    hub = client.server.app[HUB]
     for handoff_id in refused:
         await hub.to_consoles(
             {"type": "user", "text": "hemligt", "handoff": handoff_id}, handoff_id

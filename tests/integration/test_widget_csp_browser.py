@@ -27,6 +27,7 @@ from tests.e2e.servers import free_port
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 NO_HANG = 20_000  # ms; only a guard against a hanging test, nothing is timed
+GATEWAY = web.AppKey("gateway", str)  # the kommun page's link to the gateway under test
 
 # What a returning visitor has in storage: the privacy notice read, the panel open. So the
 # widget opens its socket as the page loads.
@@ -41,7 +42,7 @@ async def kommun_page_server() -> AsyncIterator[TestServer]:
     """The kommun's own site on another origin, embedding the widget from the gateway."""
 
     async def page(request: web.Request) -> web.Response:
-        gateway = request.app["gateway"]
+        gateway = request.app[GATEWAY]
         html = (
             '<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Mora</title>'
             f'<script src="{gateway}/widget/iop-lotsen.js" data-server="{gateway}" defer>'
@@ -75,7 +76,7 @@ async def gateway(tmp_path: Path, kommun_page_server: TestServer) -> AsyncIterat
     # "localhost", not 127.0.0.1: the kommun page's origin must differ from the gateway's.
     server = TestServer(create_app(settings, queue), host="localhost", port=free_port())
     await server.start_server()
-    kommun_page_server.app["gateway"] = f"http://localhost:{server.port}"
+    kommun_page_server.app[GATEWAY] = f"http://localhost:{server.port}"
     yield server
     await server.close()
     queue.engine.dispose()

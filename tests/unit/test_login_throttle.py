@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.web.app_keys import CONSOLE_SESSIONS, ENGINE, LOGIN_THROTTLE, SETTINGS
 from bot.web.console import auth
 from bot.web.console.auth import LoginBlocked, client_address, log_in
 from bot.web.console.throttle import LoginThrottle
@@ -134,7 +135,7 @@ class Sessions:
 class FakeRequest:
     remote: str = "127.0.0.1"
     headers: dict[str, str] = field(default_factory=dict)
-    app: dict[str, Any] = field(default_factory=dict)
+    app: dict[Any, Any] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -154,7 +155,7 @@ def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def request_from(address: str, t: LoginThrottle) -> FakeRequest:
     return FakeRequest(
         headers={"X-Forwarded-For": address},
-        app={"login_throttle": t, "engine": None, "console_sessions": Sessions()},
+        app={LOGIN_THROTTLE: t, ENGINE: None, CONSOLE_SESSIONS: Sessions()},
     )
 
 
@@ -200,7 +201,7 @@ def test_the_last_untrusted_hop_is_the_client() -> None:
 
 def test_a_configured_trusted_proxy_replaces_loopback() -> None:
     settings = type("Settings", (), {"trusted_proxies": ("10.0.0.0/8",)})()
-    behind = FakeRequest("10.1.2.3", {"X-Forwarded-For": "203.0.113.9"}, {"settings": settings})
+    behind = FakeRequest("10.1.2.3", {"X-Forwarded-For": "203.0.113.9"}, {SETTINGS: settings})
     assert client_address(behind) == "203.0.113.9"
-    local = FakeRequest("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}, {"settings": settings})
+    local = FakeRequest("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}, {SETTINGS: settings})
     assert client_address(local) == "127.0.0.1"

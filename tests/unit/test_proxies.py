@@ -8,6 +8,7 @@ from unittest.mock import Mock
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
+from bot.web.app_keys import SETTINGS
 from bot.web.proxies import client_address, forwarded_scheme
 from bot.web.security import own_origin
 
@@ -18,7 +19,7 @@ def request_from(remote: str, headers: dict[str, str], trusted: object = None) -
         (remote, 50000) if name == "peername" else default
     )
     app = web.Application()
-    app["settings"] = SimpleNamespace(trusted_proxies=trusted)
+    app[SETTINGS] = SimpleNamespace(trusted_proxies=trusted)
     return make_mocked_request(
         "GET", "/handlaggare/ws", headers={"Host": "iop.mora.se", **headers},
         transport=transport, app=app,

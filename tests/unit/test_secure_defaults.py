@@ -14,6 +14,7 @@ import yaml
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
+from bot.web.app_keys import SETTINGS
 from bot.web.proxies import client_address, forwarded_scheme
 from bot.web.security import content_security_policy
 from bot.web.settings import LOOPBACK_PROXIES, GatewaySettings, SettingsError
@@ -36,7 +37,7 @@ def request_from(remote: str, headers: dict[str, str], settings: GatewaySettings
         (remote, 50000) if name == "peername" else default
     )
     app = web.Application()
-    app["settings"] = settings
+    app[SETTINGS] = settings
     return make_mocked_request(
         "GET", "/handlaggare/ws", headers={"Host": "iop.mora.se", **headers},
         transport=transport, app=app,

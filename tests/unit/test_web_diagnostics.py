@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 
+from bot.web.app_keys import RASA
 from bot.web.diagnostics import install, where_tasks_wait
 from bot.web.rasa_client import RasaClient
 
@@ -34,7 +35,7 @@ async def test_each_task_is_shown_with_the_chain_of_functions_it_waits_in() -> N
 
 
 async def test_sigusr1_logs_the_tasks_and_the_rasa_gate(caplog) -> None:
-    app = {"rasa": RasaClient(None, "http://127.0.0.1:1", None, concurrent_messages=2)}  # type: ignore[arg-type]
+    app = {RASA: RasaClient(None, "http://127.0.0.1:1", None, concurrent_messages=2)}  # type: ignore[arg-type]
     await install(app)  # type: ignore[arg-type]
     # Without the handler, SIGUSR1 would end the test run itself.
     assert signal.getsignal(signal.SIGUSR1) not in (signal.SIG_DFL, None)

@@ -27,6 +27,7 @@ from aiohttp import web
 
 from bot.intake_queue.accounts import Caseworker, authenticate, find_account
 from bot.intake_queue.console_sessions import ConsoleSession, ConsoleSessions
+from bot.web.app_keys import CONSOLE_SESSIONS, ENGINE, LOGIN_THROTTLE
 from bot.web.console.throttle import LoginThrottle, Verdict
 from bot.web.proxies import client_address
 from bot.web.security import same_token
@@ -73,11 +74,11 @@ async def signed_in(request: web.Request) -> SignedIn | None:
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
-    sessions: ConsoleSessions = request.app["console_sessions"]
+    sessions: ConsoleSessions = request.app[CONSOLE_SESSIONS]
     session = await asyncio.to_thread(sessions.find, token)
     if session is None:
         return None
-    account = await asyncio.to_thread(find_account, request.app["engine"], session.username)
+    account = await asyncio.to_thread(find_account, request.app[ENGINE], session.username)
     if account is None or not account.active:
         return None
     return SignedIn(token, session, account)
@@ -121,7 +122,7 @@ async def log_in(request: web.Request, username: str, password: str) -> str | No
     """A new session token for a correct password, else None. Raises LoginBlocked, before any
     hashing, for an attempt over a limit (bot/web/console/throttle.py)."""
     global _waiting_hashes
-    throttle: LoginThrottle = request.app["login_throttle"]
+    throttle: LoginThrottle = request.app[LOGIN_THROTTLE]
     address = client_address(request)
     if _waiting_hashes >= MAX_WAITING_HASHES:
         raise LoginBlocked(BUSY, 5.0)
@@ -134,14 +135,14 @@ async def log_in(request: web.Request, username: str, password: str) -> str | No
     try:
         loop = asyncio.get_running_loop()
         account = await loop.run_in_executor(
-            hashing_pool(), authenticate, request.app["engine"], username, password
+            hashing_pool(), authenticate, request.app[ENGINE], username, password
         )
     finally:
         _waiting_hashes -= 1
     if account is None:
         return None  # counted as a failure when the attempt began
     throttle.succeeded(username, address)
-    sessions: ConsoleSessions = request.app["console_sessions"]
+    sessions: ConsoleSessions = request.app[CONSOLE_SESSIONS]
     session = await asyncio.to_thread(sessions.start, account.username)
     return session.token
 

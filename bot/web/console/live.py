@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.intake_queue.console_sessions import ConsoleSessions, token_hash
 from bot.intake_queue.handoffs import HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound
+from bot.web.app_keys import CONSOLE_SESSIONS, CONVERSATIONS, HANDOFFS, HUB
 from bot.web.console.auth import signed_in
 from bot.web.conversation import Caseworker, Conversations, HandoffConflict
 from bot.web.frames import parse_frame
@@ -46,8 +47,8 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="Origin not allowed")
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=16 * 1024)
     await socket.prepare(request)
-    hub: Hub = request.app["hub"]
-    sessions: ConsoleSessions = request.app["console_sessions"]
+    hub: Hub = request.app[HUB]
+    sessions: ConsoleSessions = request.app[CONSOLE_SESSIONS]
     hub.watch(sessions)
     connection = ConsoleConnection(
         socket,
@@ -110,9 +111,9 @@ async def _handle(
     frame: dict[str, Any],
 ) -> dict[str, Any] | None:
     kind = frame.get("type")
-    conversations: Conversations = request.app["conversations"]
+    conversations: Conversations = request.app[CONVERSATIONS]
     if kind == "ping":
-        await asyncio.to_thread(request.app["console_sessions"].touch, token)
+        await asyncio.to_thread(request.app[CONSOLE_SESSIONS].touch, token)
         return None
     handoff_id = frame.get("handoff")
     if not isinstance(handoff_id, int) or isinstance(handoff_id, bool):
@@ -139,7 +140,7 @@ async def _handle(
 async def _may_follow(request: web.Request, handoff_id: int, caseworker: Caseworker) -> bool:
     """An open live handoff that nobody has taken yet or that this caseworker has."""
     try:
-        handoff = await asyncio.to_thread(request.app["handoffs"].get, handoff_id)
+        handoff = await asyncio.to_thread(request.app[HANDOFFS].get, handoff_id)
     except CaseNotFound:
         return False
     if handoff.kind is not Kind.LIVE or handoff.status is HandoffStatus.CLOSED:

@@ -25,6 +25,7 @@ from bot.intake_queue.repository import CaseNotFound, CaseTaken, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
 from bot.intake_queue.transcripts import from_events
 from bot.profile import active_profile
+from bot.web.app_keys import CONSOLE_SESSIONS, CONVERSATIONS, ENGINE, HANDOFFS, QUEUE, SETTINGS
 from bot.web.console.auth import (
     CONSOLE_PATH,
     LOGIN_CSRF_COOKIE,
@@ -165,7 +166,7 @@ async def _audit(
     request: web.Request, actor: str, action: str, subject: str, detail: str | None = None
 ) -> None:
     """Every caseworker action leaves a line in the audit log (bot/intake_queue/audit.py)."""
-    await asyncio.to_thread(audit.record, request.app["engine"], actor, action, subject, detail)
+    await asyncio.to_thread(audit.record, request.app[ENGINE], actor, action, subject, detail)
 
 
 def _caseworker(who: SignedIn) -> Caseworker:
@@ -173,11 +174,11 @@ def _caseworker(who: SignedIn) -> Caseworker:
 
 
 def _queue(request: web.Request) -> IntakeQueue:
-    return request.app["queue"]
+    return request.app[QUEUE]
 
 
 def _conversations(request: web.Request) -> Conversations:
-    return request.app["conversations"]
+    return request.app[CONVERSATIONS]
 
 
 def _handoff_row(handoff: Handoff) -> HandoffRow:
@@ -242,7 +243,7 @@ def _login_form(
         httponly=True,
         samesite="Strict",
         path=LOGIN_PATH,
-        secure=request.app["settings"].secure_cookies,
+        secure=request.app[SETTINGS].secure_cookies,
         max_age=3600,
     )
     return response
@@ -267,14 +268,14 @@ async def login_submit(request: web.Request) -> web.Response:
         return _login_form(request, WRONG_LOGIN, username, status=401)
     await _audit(request, username, "inloggning", "konsolen")
     response = web.HTTPSeeOther(safe_next(str(form.get("next", ""))))
-    set_session_cookie(response, token, request.app["settings"].secure_cookies)
+    set_session_cookie(response, token, request.app[SETTINGS].secure_cookies)
     response.del_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     raise response
 
 
 @login_required
 async def logout(request: web.Request, who: SignedIn) -> web.Response:
-    await asyncio.to_thread(request.app["console_sessions"].end, who.token)
+    await asyncio.to_thread(request.app[CONSOLE_SESSIONS].end, who.token)
     await _audit(request, who.caseworker.username, "utloggning", "konsolen")
     response = web.HTTPSeeOther(LOGIN_PATH)
     response.del_cookie(SESSION_COOKIE, path=CONSOLE_PATH)
@@ -291,7 +292,7 @@ async def queue_page(request: web.Request, who: SignedIn) -> web.Response:
         status = Status(wanted) if wanted else None
     except ValueError:
         status = None
-    handoffs = await asyncio.to_thread(request.app["handoffs"].recent, 20)
+    handoffs = await asyncio.to_thread(request.app[HANDOFFS].recent, 20)
     cases = await asyncio.to_thread(_queue(request).list_cases, status)
     return _page(
         request,
@@ -320,7 +321,7 @@ async def queue_page(request: web.Request, who: SignedIn) -> web.Response:
 async def set_availability(request: web.Request, who: SignedIn) -> web.Response:
     form = await request.post()
     available = form.get("available") == "ja"
-    await asyncio.to_thread(request.app["console_sessions"].set_available, who.token, available)
+    await asyncio.to_thread(request.app[CONSOLE_SESSIONS].set_available, who.token, available)
     await _audit(
         request,
         who.caseworker.username,
@@ -351,8 +352,8 @@ async def case_page(request: web.Request, who: SignedIn) -> web.Response:
     except CaseNotFound as error:
         return _error_page(request, who, 404, str(error))
     current = Status(record["status"])
-    details = await asyncio.to_thread(case_details.get_details, request.app["engine"], reference)
-    mail = await asyncio.to_thread(outbox.for_case, request.app["engine"], record["reference"])
+    details = await asyncio.to_thread(case_details.get_details, request.app[ENGINE], reference)
+    mail = await asyncio.to_thread(outbox.for_case, request.app[ENGINE], record["reference"])
     return _page(
         request,
         who,
@@ -436,7 +437,7 @@ def _form_date(form: dict[str, str], name: str) -> date:
 
 @login_required
 async def save_procurement_opinion(request: web.Request, who: SignedIn) -> web.Response:
-    engine, reference = request.app["engine"], request.match_info["reference"]
+    engine, reference = request.app[ENGINE], request.match_info["reference"]
     return await _save_detail(
         request,
         lambda form: case_details.set_procurement_opinion(
@@ -453,7 +454,7 @@ async def save_procurement_opinion(request: web.Request, who: SignedIn) -> web.R
 
 @login_required
 async def save_concerned_bodies(request: web.Request, who: SignedIn) -> web.Response:
-    engine, reference = request.app["engine"], request.match_info["reference"]
+    engine, reference = request.app[ENGINE], request.match_info["reference"]
     return await _save_detail(
         request,
         lambda form: case_details.set_concerned_bodies(
@@ -465,7 +466,7 @@ async def save_concerned_bodies(request: web.Request, who: SignedIn) -> web.Resp
 
 @login_required
 async def save_declaration_copy(request: web.Request, who: SignedIn) -> web.Response:
-    engine, reference = request.app["engine"], request.match_info["reference"]
+    engine, reference = request.app[ENGINE], request.match_info["reference"]
     return await _save_detail(
         request,
         lambda form: case_details.record_declaration_copy(
@@ -517,7 +518,7 @@ async def _live_transcript(request: web.Request, handoff: Handoff) -> list[Utter
 async def handoff_page(request: web.Request, who: SignedIn) -> web.Response:
     try:
         handoff = await asyncio.to_thread(
-            request.app["handoffs"].get, int(request.match_info["handoff_id"])
+            request.app[HANDOFFS].get, int(request.match_info["handoff_id"])
         )
     except CaseNotFound as error:
         return _error_page(request, who, 404, str(error))
