@@ -1,0 +1,61 @@
+"""`konto skapa|lista|sparra`: the caseworkers' accounts for the console."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from bot.cli.common import CliError, open_queue
+from bot.cli.parser import PROG, command, command_group
+from bot.intake_queue import accounts
+
+
+def register(commands: Any) -> None:
+    """Add `konto` and its subcommands."""
+    konto = command_group(commands, "konto", "handläggarkonton för konsolen", "Handläggarkonton.")
+    skapa = command(konto, "skapa", "skapa ett konto", _create, "Skapa ett handläggarkonto.")
+    skapa.add_argument("username", metavar="ANVÄNDARNAMN", help="t.ex. karin.andersson")
+    skapa.add_argument("--namn", required=True, help="namnet som visas, t.ex. 'Karin Andersson'")
+    skapa.add_argument(
+        "--losenord-fran-stdin",
+        action="store_true",
+        help="läs lösenordet från standard in (annars frågar programmet två gånger)",
+    )
+    command(konto, "lista", "lista konton", _list, "Lista handläggarkonton.")
+    sparra = command(
+        konto, "sparra", "stäng av ett konto", _disable, "Stäng av ett handläggarkonto."
+    )
+    sparra.add_argument("username", metavar="ANVÄNDARNAMN")
+
+
+def _create(args: argparse.Namespace) -> int:
+    if args.losenord_fran_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Lösenord: ")
+        if getpass.getpass("Samma lösenord igen: ") != password:
+            raise CliError("Lösenorden var inte lika. Inget konto skapades.")
+    with open_queue(args) as queue:
+        account = accounts.create_account(queue.engine, args.username, args.namn, password)
+    print(f"Kontot {account.username} ({account.display_name}) är skapat.")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_queue(args) as queue:
+        found = accounts.list_accounts(queue.engine)
+    for account in found:
+        state = "aktivt" if account.active else "avstängt"
+        print(f"{account.username}\t{account.display_name}\t{state}")
+    if not found:
+        print(f"Inga konton. Skapa ett med: {PROG} konto skapa ANVÄNDARNAMN --namn NAMN")
+    return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    with open_queue(args) as queue:
+        accounts.set_active(queue.engine, args.username, False)
+    print(f"Kontot {args.username} är avstängt och dess inloggningar är avslutade.")
+    return 0
