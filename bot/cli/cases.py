@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.cli.common import CliError, actor, normal, open_queue, parse_date, parse_status
 from bot.cli.details import details_text
-from bot.cli.parser import add_actor, command, statuses
+from bot.cli.parser import add_actor, add_reference, command, statuses
 from bot.export.columns import align_columns
 from bot.export.labels import format_date, swedish_time
 from bot.export.text_export import render_text
@@ -26,10 +26,10 @@ def register(commands: Any) -> None:
     lista.add_argument("--json", action="store_true", help="skriv listan som JSON")
 
     visa = command(commands, "visa", "visa ett ärende: uppgifter, status och historik", _show)
-    visa.add_argument("ref", metavar="REF", help="ärendets referens, t.ex. IOP-2026-0001")
+    add_reference(visa, "ärendets referens, t.ex. IOP-2026-0001")
 
     ta = command(commands, "ta", "ta ett ärende (bli dess handläggare)", _claim)
-    ta.add_argument("ref", metavar="REF", help="ärendets referens")
+    add_reference(ta)
     add_actor(ta, "handläggarens namn", default="ditt användarnamn")
     ta.add_argument("--notering", metavar="TEXT", help="notering i historiken")
     ta.add_argument(
@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
     )
 
     status = command(commands, "status", "flytta ett ärende i arbetsgången", _move)
-    status.add_argument("ref", metavar="REF", help="ärendets referens")
+    add_reference(status)
     status.add_argument("new_status", metavar="NY_STATUS", help=f"ny status: {statuses()}")
     status.add_argument(
         "--notering", metavar="TEXT", required=True, help="varför (sparas i historiken)"

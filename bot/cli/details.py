@@ -6,23 +6,31 @@ import argparse
 from typing import Any
 
 from bot.cli.common import CliError, actor, normal, open_queue, parse_date
-from bot.cli.parser import add_actor, command
+from bot.cli.parser import add_actor, add_reference, command
 from bot.intake_queue import case_details
+
+OPINION_HELP = "spara upphandlingsenhetens yttrande (kriteriet om marknad)"
+OPINION_ABOUT = (
+    "Spara upphandlingsenhetens yttrande om det finns en marknad eller en "
+    "konkurrenssituation (riktlinjens checklista). Ett nytt yttrande ersätter det förra."
+)
+BODIES_HELP = "ange vilka nämnder och bolag initiativet berör"
+BODIES_ABOUT = (
+    "Ange vilka nämnder och bolag initiativet berör. Listan ersätter den förra; --rensa tömmer den."
+)
+COPY_HELP = "notera att en undertecknad kopia av intyget om värdegrund har kommit in"
 
 
 def register(commands: Any) -> None:
     """Add `yttrande`, `berorda` and `intyg-mottaget`."""
-    yttrande = command(
-        commands,
-        "yttrande",
-        "spara upphandlingsenhetens yttrande (kriteriet om marknad)",
-        _procurement_opinion,
-        description=(
-            "Spara upphandlingsenhetens yttrande om det finns en marknad eller en "
-            "konkurrenssituation (riktlinjens checklista). Ett nytt yttrande ersätter det förra."
-        ),
-    )
-    yttrande.add_argument("ref", metavar="REF", help="ärendets referens")
+    _register_opinion(commands)
+    _register_bodies(commands)
+    _register_declaration_copy(commands)
+
+
+def _register_opinion(commands: Any) -> None:
+    yttrande = command(commands, "yttrande", OPINION_HELP, _procurement_opinion, OPINION_ABOUT)
+    add_reference(yttrande)
     yttrande.add_argument("--text", required=True, metavar="TEXT", help="vad enheten svarade")
     yttrande.add_argument(
         "--lamnat-av", required=True, metavar="NAMN", help="vem som lämnade yttrandet"
@@ -30,30 +38,20 @@ def register(commands: Any) -> None:
     yttrande.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", help="när (standard: i dag)")
     add_actor(yttrande, "vem som sparar")
 
-    berorda = command(
-        commands,
-        "berorda",
-        "ange vilka nämnder och bolag initiativet berör",
-        _concerned_bodies,
-        description=(
-            "Ange vilka nämnder och bolag initiativet berör. Listan ersätter den förra; "
-            "--rensa tömmer den."
-        ),
-    )
-    berorda.add_argument("ref", metavar="REF", help="ärendets referens")
+
+def _register_bodies(commands: Any) -> None:
+    berorda = command(commands, "berorda", BODIES_HELP, _concerned_bodies, BODIES_ABOUT)
+    add_reference(berorda)
     berorda.add_argument(
         "namn", nargs="*", metavar="NAMN", help="t.ex. 'Socialnämnden' 'Mora Energi AB'"
     )
     berorda.add_argument("--rensa", action="store_true", help="töm listan")
     add_actor(berorda, "vem som ändrar")
 
-    intyg = command(
-        commands,
-        "intyg-mottaget",
-        "notera att en undertecknad kopia av intyget om värdegrund har kommit in",
-        _declaration_copy,
-    )
-    intyg.add_argument("ref", metavar="REF", help="ärendets referens")
+
+def _register_declaration_copy(commands: Any) -> None:
+    intyg = command(commands, "intyg-mottaget", COPY_HELP, _declaration_copy)
+    add_reference(intyg)
     intyg.add_argument("--datum", metavar="ÅÅÅÅ-MM-DD", help="när den kom in (standard: i dag)")
     add_actor(intyg, "vem som noterar")
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.cli.common import CliError, actor, normal, open_queue
-from bot.cli.parser import add_actor, command, command_group
+from bot.cli.parser import add_actor, add_reference, command, command_group
 from bot.intake_queue import retention
 
 
@@ -69,7 +69,7 @@ def _register_erase(commands: Any) -> None:
             "Utan ett sådant beslut i profilen vägrar kommandot."
         ),
     )
-    arende.add_argument("ref", metavar="REF")
+    add_reference(arende, None)
     arende.add_argument(
         "--beslut", metavar="TEXT", help="kommunens beslut om gallring, exakt som i profilen"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import open_queue
-from bot.cli.parser import command
+from bot.cli.parser import add_reference, command
 from bot.record import validate_record
 
 FORMATS = ("json", "html", "pdf")
@@ -19,7 +19,7 @@ def register(commands: Any) -> None:
     export = command(
         commands, "exportera", "exportera ett ärende som JSON, HTML eller PDF", _export
     )
-    export.add_argument("ref", metavar="REF", help="ärendets referens")
+    add_reference(export)
     export.add_argument("--format", choices=FORMATS, required=True, help="filformat")
     export.add_argument(
         "--ut", metavar="FIL", help="filen att skriva (standard: REF.format här; - = skärmen)"

@@ -55,6 +55,13 @@ def add_actor(parser: argparse.ArgumentParser, who: str, default: str = "använd
     parser.add_argument("--som", metavar="NAMN", help=f"{who} (standard: {default})")
 
 
+def add_reference(
+    parser: argparse.ArgumentParser, help_text: str | None = "ärendets referens"
+) -> None:
+    """REF: the case the command is about, e.g. IOP-2026-0001."""
+    parser.add_argument("ref", metavar="REF", help=help_text)
+
+
 def command(
     commands: Any,
     name: str,
