@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.profile import active_profile
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# Every property test the same on every machine and run (a red CI run must be reproducible), and
+# no per-example deadline: speed is measured by the benchmark scripts, never asserted in a test.
+hypothesis_settings.register_profile("iop-lotsen", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("iop-lotsen")
 
 
 @pytest.fixture(autouse=True)
