@@ -1,4 +1,4 @@
-"""Custom Rasa NLU components (the only module in bot/ that imports Rasa).
+"""Custom Rasa NLU components (with bot/rasa_server.py, the only modules in bot/ that import Rasa).
 
 FoldedCountVectorsFeaturizer is Rasa's CountVectorsFeaturizer with one extra step: tokens are
 folded to letters without diacritics before counting, so "förening", "forening" and "Förening"
