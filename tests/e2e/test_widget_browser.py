@@ -341,7 +341,7 @@ def test_callback_request_when_nobody_is_online(
     type_and_send(page, "Kan någon ringa mig om hur vi söker?")
     assert PROFILE.callback_promise in all_bot_text(page)
 
-    handoff = Handoffs(site.engine).open_for(session_id(page))
+    handoff = Handoffs(site.engine).open_for(conversation_of(page))
     assert handoff is not None and handoff.kind is Kind.CALLBACK
     assert handoff.contact.get("email") == "eva.lund@exempel.se"
     assert handoff.question == "Kan någon ringa mig om hur vi söker?"
