@@ -19,16 +19,14 @@ from actions.conversation import (
     serialise_answers,
 )
 from actions.form_exit import Exits, ReadsWordsFirst
+from actions.shared import intake_in_progress, start_or_resume_checklist
 from bot.answers import is_whole_answer, parse_answer, parse_question_number
 from bot.assessment import Answer, Outcome, assess, next_unanswered
 from bot.form_input import Move, looks_like_a_name, nlu_may_decide_yes_no
-from bot.intake.state import IntakeState
+from bot.handoff_routing import MISSES_BEFORE_OFFERING_HUMAN
 from bot.names import Action as ActionName
 from bot.names import Form, Response, Slot
 from bot.profile import Criterion, Profile, active_profile
-
-# After this many unreadable replies in a row the bot offers a person instead of asking again.
-MISSES_BEFORE_OFFERING_HUMAN = 2
 
 
 def current_criterion(profile: Profile, tracker: Tracker) -> Criterion | None:
@@ -55,29 +53,6 @@ class ActionStartChecklist(Action):
             dispatcher.utter_message(response=Response.INTAKE_RESUME)
             return [FollowupAction(Form.INTAKE)]
         return start_or_resume_checklist(dispatcher, tracker)
-
-
-def intake_in_progress(tracker: Tracker) -> bool:
-    state = IntakeState.from_slot(tracker.get_slot(Slot.INTAKE))
-    return state is not None and not state.submitted
-
-
-def start_or_resume_checklist(
-    dispatcher: CollectingDispatcher, tracker: Tracker
-) -> list[EventType]:
-    """Resume an unfinished checklist where the user left it, otherwise start from question 1."""
-    profile = active_profile()
-    answers = checklist_answers(tracker)
-    unfinished = next_unanswered(profile.criteria, answers)
-    if answers and unfinished is not None:
-        dispatcher.utter_message(response=Response.CHECKLIST_RESUME)
-        return [SlotSet(Slot.CHECKLIST_CURRENT, unfinished.id)]
-    dispatcher.utter_message(response=Response.CHECKLIST_INTRO, total=len(profile.criteria))
-    return [
-        SlotSet(Slot.CHECKLIST_ANSWERS, {}),
-        SlotSet(Slot.CHECKLIST_CURRENT, profile.criteria[0].id),
-        SlotSet(Slot.CHECKLIST_MISSES, 0),
-    ]
 
 
 def progress(**values: Any) -> dict[str, Any]:

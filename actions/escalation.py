@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
     ActionExecuted,
@@ -17,21 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import consecutive_fallbacks
-from actions.handoff import (
-    Route,
-    callback_complete,
-    choose_route,
-    snapshot,
-    utter_failed,
-    work_in_progress,
-)
+from actions.handoff_data import callback_complete, request_person, snapshot, utter_failed
+from actions.shared import Failed, in_thread, work_in_progress
+from bot.clock import now_utc
+from bot.handoff_routing import MISSES_BEFORE_OFFERING_HUMAN, Route
 from bot.names import Action as ActionName
 from bot.names import Form, Intent, Response
 from bot.profile import active_profile
-
-logger = logging.getLogger(__name__)
-
-FALLBACKS_BEFORE_OFFERING_HUMAN = 2
 
 
 class ActionRequestHuman(Action):
@@ -55,11 +44,11 @@ class ActionRequestHuman(Action):
     ) -> list[EventType]:
         profile = active_profile()
         snap = snapshot(tracker)
-        try:
-            route = await asyncio.to_thread(choose_route, profile, snap)
-        except Exception as error:  # the user must hear the truth; the operator gets the log
-            logger.error("Handing over to a caseworker failed: %s", type(error).__name__)
-            logger.debug("Handoff error detail", exc_info=True)
+        moment = now_utc()
+        route = await in_thread(
+            lambda: request_person(profile, snap, moment), "Handing over to a caseworker"
+        )
+        if isinstance(route, Failed):
             utter_failed(dispatcher, profile)
             return [FollowupAction(ActionName.LISTEN)]
         if route is Route.LIVE:
@@ -67,7 +56,7 @@ class ActionRequestHuman(Action):
             # End the turn as Rasa would (action_listen) before pausing: otherwise the turn ends on
             # this action, and when the gateway resumes and triggers handoff_ended no rule
             # matches and the fallback repeats until Rasa's circuit breaker trips.
-            return [ActionExecuted("action_listen"), ConversationPaused()]
+            return [ActionExecuted(ActionName.LISTEN), ConversationPaused()]
         if route is Route.CALLBACK_OPEN:
             dispatcher.utter_message(
                 response=Response.CALLBACK_ALREADY_SENT, callback_promise=profile.callback_promise
@@ -103,7 +92,7 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_OFFERING_HUMAN:
+        if consecutive_fallbacks(tracker) >= MISSES_BEFORE_OFFERING_HUMAN:
             dispatcher.utter_message(response=Response.DEFAULT_OFFER_HUMAN)
         else:
             dispatcher.utter_message(response=Response.DEFAULT)

@@ -6,32 +6,16 @@ retention) come from the profile and are filled into those texts here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import form_is_active, latest_intent
+from actions.shared import profile_facts
 from bot.names import Action as ActionName
 from bot.names import Intent, Response, Slot
-from bot.profile import Profile, active_profile
-
-
-def profile_facts(profile: Profile) -> dict[str, Any]:
-    """Values the knowledge responses may refer to, e.g. {next_steps} or {documents}."""
-    return {
-        "next_steps": profile.next_steps,
-        "documents": "\n".join(f"• {document.name}" for document in profile.documents),
-        "declaration_summary": profile.value_declaration.summary,
-        "declaration_text": profile.value_declaration.for_organisation("…"),
-        "examples": profile.examples,
-        "retention_days": profile.retention_days,
-        "contact_email": profile.kommun.contact.email,
-        "controller": profile.registration.controller,
-        "dpo_email": profile.registration.data_protection_officer,
-    }
+from bot.profile import active_profile
 
 
 def _topic(tracker: Tracker) -> str | None:

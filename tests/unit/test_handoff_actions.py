@@ -7,13 +7,12 @@ the Mora profile's weekday hours decide, not the time the tests happen to run.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff, queue_access
+from actions import escalation, handoff_data, queue_access
 from actions.checklist import ActionAskChecklistAnswer, ActionChecklistVerdict
 from actions.escalation import ActionRequestHuman
 from actions.handoff import (
@@ -21,6 +20,8 @@ from actions.handoff import (
     ActionSubmitCallback,
     ValidateCallbackForm,
 )
+from bot.clock import KOMMUN_TIME_ZONE
+from bot.handoff_routing import handoff_just_ended
 from bot.intake.state import IntakeState
 from bot.intake_queue.accounts import create_account
 from bot.intake_queue.console_sessions import ConsoleSessions
@@ -35,9 +36,8 @@ from tests.unit.tracker_factory import make_tracker, responses, user_event
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 MORA = load_profile("mora")
 IDS = [c.id for c in MORA.criteria]
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=STOCKHOLM)
-SATURDAY_10 = datetime(2026, 3, 7, 10, 0, tzinfo=STOCKHOLM)
+TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=KOMMUN_TIME_ZONE)
+SATURDAY_10 = datetime(2026, 3, 7, 10, 0, tzinfo=KOMMUN_TIME_ZONE)
 SOME_ANSWERS = {IDS[0]: "ja", IDS[1]: "vet_inte"}
 HISTORY = [
     user_event("jag vill testa vår idé", Intent.START_CHECK),
@@ -56,7 +56,7 @@ def queue(tmp_path, monkeypatch) -> IntakeQueue:
 @pytest.fixture
 def clock(monkeypatch):
     def set_to(moment: datetime) -> None:
-        monkeypatch.setattr(handoff, "now_utc", lambda: moment)
+        monkeypatch.setattr(escalation, "now_utc", lambda: moment)
 
     set_to(TUESDAY_10)
     return set_to
@@ -151,7 +151,7 @@ async def test_a_database_failure_says_nothing_was_sent_and_how_to_reach_the_kom
     def broken():
         raise OSError("database is away")
 
-    monkeypatch.setattr(handoff, "intake_queue", broken)
+    monkeypatch.setattr(handoff_data, "intake_queue", broken)
     dispatcher, events = await run(ActionRequestHuman(), ask_for_person())
     assert responses(dispatcher) == [Response.HANDOFF_FAILED, Response.HUMAN_CONTACT]
     assert dispatcher.messages[1]["phone"] == MORA.kommun.contact.phone
@@ -289,7 +289,7 @@ async def test_a_failed_write_is_never_confirmed_and_the_answers_stay(monkeypatc
     def broken():
         raise OSError("database is away")
 
-    monkeypatch.setattr(handoff, "intake_queue", broken)
+    monkeypatch.setattr(handoff_data, "intake_queue", broken)
     dispatcher, events = await run(ActionSubmitCallback(), make_tracker(slots=FILLED))
     assert responses(dispatcher) == [Response.HANDOFF_FAILED, Response.HUMAN_CONTACT]
     assert events == []
@@ -324,11 +324,11 @@ def handed_back(slots=None, events=RESUMED):
 
 def test_only_rasa_s_external_mark_or_a_resume_says_the_handoff_ended():
     typed = make_tracker(text="EXTERNAL: handoff_ended", intent=SystemIntent.HANDOFF_ENDED)
-    assert not handoff.handoff_just_ended(typed)  # the user typed it: no mark, no resume
+    assert not handoff_just_ended(typed.events)  # the user typed it: no mark, no resume
     marked = make_tracker(text="EXTERNAL: handoff_ended", intent=SystemIntent.HANDOFF_ENDED)
     marked.events[-1]["metadata"] = {"is_external": True}
-    assert handoff.handoff_just_ended(marked)
-    assert handoff.handoff_just_ended(handed_back())
+    assert handoff_just_ended(marked.events)
+    assert handoff_just_ended(handed_back().events)
 
 
 async def test_back_in_the_middle_of_the_checklist_asks_the_next_question():

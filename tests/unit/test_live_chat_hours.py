@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.clock import KOMMUN_TIME_ZONE
 from bot.holidays import closed_days
 from bot.profile import PROFILE_DIR, LiveChat, ProfileError, load_profile
 from tests.conftest import PROJECT_ROOT
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STOCKHOLM = KOMMUN_TIME_ZONE
 ALWAYS_OPEN = PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.yml"
 WEEKDAYS_8_TO_16 = LiveChat(
     days=[1, 2, 3, 4, 5], opens="08:00", closes="16:00", hours_text="vardagar 8–16"
