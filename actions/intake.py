@@ -23,19 +23,15 @@ from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
 from actions.knowledge import profile_facts
 from actions.queue_access import intake_queue
 from bot.assessment import Outcome, assess
+from bot.clock import now_utc_iso
 from bot.form_input import Move
-from bot.intake.choices import (
-    DECLARATION_STATUSES,
-    DOCUMENT_STATUSES,
-    LEGAL_FORMS,
-    label_of,
-)
+from bot.intake.choices import LEGAL_FORMS, label_of
 from bot.intake.documents import numbered_list
+from bot.intake.fields import DeclarationStatus, DocumentStatus, Shown, shown_in
 from bot.intake.flow import Result, apply_reply, declaration_text
 from bot.intake.parsing import Reply
-from bot.intake.state import IntakeState, utc_now
+from bot.intake.state import IntakeState
 from bot.intake.steps import (
-    FIELDS,
     PARTNER_PREFIX,
     SECTION_ORDER,
     Kind,
@@ -121,7 +117,7 @@ def tell_about_personal_data(
     dispatcher.utter_message(
         response=Response.INTAKE_PRIVACY_NOTICE_RECORDS, retention_days=profile.retention_days
     )
-    state.privacy_notice = {"version": profile.privacy_notice_version, "shown_at": utc_now()}
+    state.privacy_notice = {"version": profile.privacy_notice_version, "shown_at": now_utc_iso()}
 
 
 class ActionInformOutsideForm(Action):
@@ -210,23 +206,18 @@ def summary_values(profile: Profile, state: IntakeState) -> dict[str, str]:
     )
     lines = [
         f"• {document.name}: "
-        + label_of(
-            document_entry(document, state.documents.get(document.id, {}))["status"],
-            DOCUMENT_STATUSES,
+        + DocumentStatus.label_for(
+            document_entry(document, state.documents.get(document.id, {}))["status"]
         ).lower()
         for document in profile.documents_for(state.values.get("org_legal_form"))
     ]
     declaration = state.declaration or {}
     values["documents"] = "\n".join(lines)
     status = declaration.get("status")
-    values["declaration"] = label_of(status, DECLARATION_STATUSES).lower() or _NOT_GIVEN
-    if status == "signed" and state.values.get("signatory_name"):
+    values["declaration"] = DeclarationStatus.label_for(status).lower() or _NOT_GIVEN
+    if status == DeclarationStatus.SIGNED and state.values.get("signatory_name"):
         values["declaration"] += f" av {state.values['signatory_name']}"
-    keys = [
-        f.id
-        for f in FIELDS
-        if f.section in (Section.ORGANISATION, Section.CONTACT, Section.INITIATIVE)
-    ]
+    keys = [f.id for f in shown_in(Shown.SUMMARY)]
     return {key: values.get(key, _NOT_GIVEN) for key in keys} | {
         "documents": values["documents"],
         "declaration": values["declaration"],
@@ -349,7 +340,7 @@ class ActionSubmitIntake(Action):
         to_send = [
             profile.document(document_id).name
             for document_id, detail in state.documents.items()
-            if detail.get("status") in ("finns", "kommer_senare")
+            if detail.get("status") in (DocumentStatus.EXISTS, DocumentStatus.LATER)
         ]
         if to_send:
             dispatcher.utter_message(

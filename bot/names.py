@@ -6,6 +6,10 @@ name here exists in domain.yml, so a rename cannot silently break the dialogue.
 
 from __future__ import annotations
 
+from bot.intake.fields import FIELDS as INTAKE_FIELDS
+from bot.intake.fields import Kind
+from bot.intake.fields import Section as IntakeSection
+
 
 def names_in(namespace: type) -> set[str]:
     """The string constants (UPPER_CASE attributes) of one of the classes below."""
@@ -194,38 +198,17 @@ class Response:
     INTAKE_PAUSED_REMINDER = "utter_intake_paused_reminder"
     INFORM_OUTSIDE_CHECKLIST = "utter_inform_outside_checklist"
 
-    # One question per intake field or document detail: utter_intake_q_<key>.
+    # One question per intake field (bot/intake/fields.py) or other step: utter_intake_q_<key>.
     INTAKE_QUESTION_KEYS = (
-        "org_name",
-        "org_number",
-        "org_legal_form",
-        "org_members",
-        "org_website",
-        "contact_name",
-        "contact_role",
-        "contact_email",
-        "contact_phone",
-        "challenge",
-        "purpose",
-        "target_group",
-        "goals",
-        "contribution",
-        "ask_of_kommun",
-        "wished_start",
-        "duration",
-        "concerned_units",
-        "partners",
+        *(f.id for f in INTAKE_FIELDS),
         "partner_orgnr",
         "partner_legal_form",
-        "doc_existing",
-        "doc_later",
-        "signatory_name",
-        "signatory_role",
-        "declaration",
-        "summary",
+        Kind.DOC_EXISTING.value,
+        Kind.DOC_LATER.value,
+        Kind.SUMMARY.value,
     )
     # A section heading when the intake moves on: utter_intake_section_<section>.
-    INTAKE_SECTIONS = ("organisation", "contact", "initiative", "documents", "declaration")
+    INTAKE_SECTIONS = tuple(s.value for s in IntakeSection if s is not IntakeSection.SUMMARY)
     # Why an answer was not accepted: utter_intake_invalid_<kind>_<reason>, else _<reason>.
     INTAKE_INVALID_KEYS = (
         "orgnr_format",

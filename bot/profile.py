@@ -12,31 +12,23 @@ import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
 
+from bot.clock import KOMMUN_TIME_ZONE
 from bot.holidays import is_closed_day
+from bot.intake.fields import optional_by_default, skippable_fields
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 PROFILE_ENV_VAR = "IOP_PROFILE"
 DEFAULT_PROFILE = "mora"
 
 
-# Intake fields a kommun may let organisations skip; everything else is always asked for.
-SKIPPABLE_INTAKE_FIELDS = frozenset(
-    {
-        "org_members",
-        "org_website",
-        "contact_role",
-        "goals",
-        "duration",
-        "concerned_units",
-        "ask_of_kommun",
-    }
-)
-DEFAULT_INTAKE_OPTIONAL = ("org_members", "org_website", "concerned_units")
+# Intake fields a kommun may let organisations skip, and those it skips unless it says otherwise;
+# everything else is always asked for. Both come from the fields' one declaration.
+SKIPPABLE_INTAKE_FIELDS = skippable_fields()
+DEFAULT_INTAKE_OPTIONAL = optional_by_default()
 
 
 class ProfileError(Exception):
@@ -89,7 +81,6 @@ class Registration(_Strict):
     )
 
 
-KOMMUN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 
 

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from bot.assessment import Answer, assess
 from bot.intake.choices import CONTRIBUTION_KINDS, mentioned
+from bot.intake.fields import DeclarationStatus, DocumentStatus, in_record_group, required_fields
 from bot.intake.state import IntakeState
 from bot.profile import Document, Profile
 
@@ -61,19 +62,7 @@ def validate_record(record: dict[str, Any]) -> dict[str, Any]:
 
 def missing_for_submission(profile: Profile, state: IntakeState) -> list[str]:
     """Required values still missing; a record is only built when this is empty."""
-    required = [
-        "org_name",
-        "org_number",
-        "org_legal_form",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "challenge",
-        "purpose",
-        "target_group",
-        "contribution",
-    ]
-    missing = [key for key in required if not state.values.get(key)]
+    missing = [key for key in required_fields() if not state.values.get(key)]
     legal_form = state.values.get("org_legal_form")
     missing += [
         f"doc:{d.id}" for d in profile.documents_for(legal_form) if d.id not in state.documents
@@ -130,54 +119,41 @@ def build_record(
                 for c in profile.criteria
             ],
         },
-        "organisation": {
-            "name": values["org_name"],
-            "orgnr": values["org_number"],
-            "legal_form": values["org_legal_form"],
-            "member_count": values.get("org_members"),
-            "website": values.get("org_website"),
-        },
+        "organisation": _group("organisation", values),
         # Other organisations behind the initiative, each with its own number and legal form.
         "partners": [
             {"name": p["name"], "orgnr": p["orgnr"], "legal_form": p["legal_form"]}
             for p in values.get("partners") or []
         ],
-        "contact": {
-            "name": values["contact_name"],
-            "role": values.get("contact_role"),
-            "email": values["contact_email"],
-            "phone": values["contact_phone"],
-        },
+        "contact": _group("contact", values),
         "initiative": {
-            "challenge": values["challenge"],
-            "purpose": values["purpose"],
-            "target_group": values["target_group"],
-            "goals": values.get("goals"),
-            "contribution": values["contribution"],
+            **_group("initiative", values),
             "contribution_kinds": mentioned(values["contribution"], CONTRIBUTION_KINDS),
-            "ask_of_kommun": values.get("ask_of_kommun"),
-            "wished_start": values.get("wished_start"),
-            "duration": values.get("duration"),
-            "concerned_units": values.get("concerned_units"),
         },
         "documents": documents,
-        "missing_documents": [d["id"] for d in documents if d["status"] != "finns"],
+        "missing_documents": [d["id"] for d in documents if d["status"] != DocumentStatus.EXISTS],
         "declaration": _declaration(state),
         "privacy_notice": state.privacy_notice,
     }
     return validate_record(record)
 
 
+def _group(group: str, values: dict[str, Any]) -> dict[str, Any]:
+    """One of the record's objects, filled from the fields the declaration puts there; a skipped
+    or unasked field is None (the schema lists every key, so none is left out)."""
+    return {f.record_key: values.get(f.id) for f in in_record_group(group)}
+
+
 def document_entry(document: Document, detail: dict[str, Any]) -> dict[str, Any]:
     """One document as asked of this legal form. Documents are sent to the kommun's address with
     the reference, so year, delivery and link are only kept from intakes made before that."""
-    status = detail.get("status", "saknas")
-    delivers = status in ("finns", "kommer_senare")
+    status = detail.get("status", DocumentStatus.MISSING.value)
+    delivers = status in (DocumentStatus.EXISTS, DocumentStatus.LATER)
     return {
         "id": document.id,
         "name": document.name,
         "status": status,
-        "year": detail.get("year") if status == "finns" else None,
+        "year": detail.get("year") if status == DocumentStatus.EXISTS else None,
         "delivery": detail.get("delivery") if delivers else None,
         "link": detail.get("link") if delivers and detail.get("delivery") == "lank" else None,
     }
@@ -185,7 +161,7 @@ def document_entry(document: Document, detail: dict[str, Any]) -> dict[str, Any]
 
 def _declaration(state: IntakeState) -> dict[str, Any]:
     declaration = dict(state.declaration or {})
-    signed = declaration.get("status") == "signed"
+    signed = declaration.get("status") == DeclarationStatus.SIGNED
     # A click in the chat by a contact person nobody has verified: an attestation, not a
     # signature. The caseworker records separately when a signed copy arrives.
     declaration["method"] = DECLARATION_METHOD

@@ -6,12 +6,12 @@ in UTC and shown in Swedish time, because that is the clock the kommun works by.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
+from bot.clock import kommun_time
 from bot.intake_queue.statuses import Status
+from bot.record import DECLARATION_METHOD
 
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 NOT_GIVEN = "Ej angivet"
 # The checklist verdict is the organisation's own answers, never the kommun's assessment.
 SELF_ASSESSMENT = "Organisationens första bedömning"
@@ -24,12 +24,10 @@ VERDICTS = {
     "ej_klar": "Ej klar",
 }
 ANSWERS = {"ja": "Ja", "nej": "Nej", "vet_inte": "Vet inte"}
-# "signed" is a click in the chat by a contact person nobody has verified: an attestation, not a
-# signature (a signed copy, when it arrives, is recorded on the case by the caseworker).
-DECLARATION_STATUSES = {
-    "signed": "Intygat i chatten (inte underskrivet)",
-    "refused": "Inte lämnat i chatten",
-}
+# How the declaration was given: a click in the chat by a contact person nobody has verified is an
+# attestation, not a signature (a signed copy, when it arrives, is recorded on the case by the
+# caseworker). Records of schema version 1 have no method; they were given in the chat too.
+DECLARATION_METHODS = {DECLARATION_METHOD: "I chatten (inte underskrivet)"}
 LEGAL_BASIS = "Uppgift av allmänt intresse (dataskyddsförordningen artikel 6.1 e)"
 SPEAKERS = {"user": "Organisationen", "bot": "IOP-lotsen", "caseworker": "Handläggare"}
 
@@ -61,11 +59,7 @@ def text_or_default(value: object) -> str:
 
 def swedish_time(moment: datetime | str) -> datetime:
     """A stored moment (ISO text or datetime; naive means UTC) on the Swedish clock."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:  # everything we store is UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(SWEDISH_TIME)
+    return kommun_time(moment)
 
 
 def format_time(moment: datetime | str | None) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.export.labels import (
-    DECLARATION_STATUSES,
+    DECLARATION_METHODS,
     LEGAL_BASIS,
     NOT_GIVEN,
     SPEAKERS,
@@ -22,13 +22,18 @@ from bot.export.labels import (
     text_or_default,
     verdict_label,
 )
-from bot.intake.choices import (
-    CONTRIBUTION_KINDS,
-    DELIVERY_METHODS,
-    DOCUMENT_STATUSES,
-    LEGAL_FORMS,
-    label_of,
+from bot.intake.choices import CONTRIBUTION_KINDS, DELIVERY_METHODS, LEGAL_FORMS, label_of
+from bot.intake.fields import (
+    DeclarationStatus,
+    DocumentStatus,
+    IntakeField,
+    Kind,
+    Shown,
+    field,
+    shown_in,
 )
+from bot.intake.fields import Section as IntakeSection
+from bot.record import DECLARATION_METHOD
 
 # The contribution kinds are read out of free text; say so when none could be recognised.
 NOT_CLASSIFIED = "Kunde inte avgöras ur svaret"
@@ -119,9 +124,14 @@ def build_view(record: dict[str, Any]) -> RecordView:
         status=status_label(record.get("status")),
         submitted=format_date(record["submitted_at"]),
         case=_case(record),
-        organisation=_organisation(organisation, record.get("partners", [])),
-        contact=_contact(record["contact"]),
-        initiative=_initiative(record["initiative"]),
+        organisation=_intake_section("Organisation", IntakeSection.ORGANISATION, record),
+        contact=_intake_section("Kontaktperson", IntakeSection.CONTACT, record),
+        initiative=_intake_section(
+            "Initiativet",
+            IntakeSection.INITIATIVE,
+            record,
+            derived={"contribution": _contribution_kinds(record)},
+        ),
         checklist_source=record["checklist"]["source"],
         verdict=verdict_label(record["checklist"]["verdict"]),
         look_at_first=tuple(
@@ -157,62 +167,55 @@ def _case(record: dict[str, Any]) -> Section:
     )
 
 
-def _organisation(organisation: dict[str, Any], partners: list[dict[str, Any]]) -> Section:
-    website = organisation.get("website")
+def _intake_section(
+    title: str,
+    section: IntakeSection,
+    record: dict[str, Any],
+    derived: dict[str, Field] | None = None,
+) -> Section:
+    """The section's exported fields, in the order asked, under their one declared label; what the
+    record derives from an answer (`derived`, by field id) follows that answer."""
+    rows = []
+    for intake_field in shown_in(Shown.EXPORT, section):
+        rows.append(_row(intake_field, record))
+        if derived and intake_field.id in derived:
+            rows.append(derived[intake_field.id])
+    return Section(title, tuple(rows))
+
+
+def _contribution_kinds(record: dict[str, Any]) -> Field:
+    kinds = record["initiative"].get("contribution_kinds", [])
+    labels = [label_of(k, CONTRIBUTION_KINDS) for k in kinds]
+    return Field("Typ av insats", ", ".join(labels) or NOT_CLASSIFIED)
+
+
+def _row(intake_field: IntakeField, record: dict[str, Any]) -> Field:
+    """One answer as the record keeps it; skipped ones say that nothing was given."""
+    label = intake_field.label
+    if intake_field.kind is Kind.PARTNERS:
+        return Field(label, _partners(record.get("partners", [])))
+    group, key = (intake_field.record_path or "").split(".")
+    value = record[group].get(key)
+    if intake_field.kind is Kind.LEGAL_FORM:
+        return Field(label, label_of(value, LEGAL_FORMS))
+    if value in (None, ""):
+        return Field(label, text_or_default(value))
+    links = {Kind.URL: str(value), Kind.EMAIL: f"mailto:{value}", Kind.PHONE: f"tel:{value}"}
+    return Field(label, str(value), href=links.get(intake_field.kind))
+
+
+def _partners(partners: list[dict[str, Any]]) -> str:
     together = "; ".join(
         f"{p['name']} ({p['orgnr']}, {label_of(p['legal_form'], LEGAL_FORMS)})" for p in partners
     )
-    return Section(
-        "Organisation",
-        (
-            Field("Namn", organisation["name"]),
-            Field("Organisationsnummer", organisation["orgnr"]),
-            Field("Juridisk form", label_of(organisation["legal_form"], LEGAL_FORMS)),
-            Field("Antal medlemmar", text_or_default(organisation.get("member_count"))),
-            Field("Webbplats", text_or_default(website), href=website),
-            Field("Fler organisationer", together or "Inga"),
-        ),
-    )
-
-
-def _contact(contact: dict[str, Any]) -> Section:
-    return Section(
-        "Kontaktperson",
-        (
-            Field("Namn", contact["name"]),
-            Field("Roll", text_or_default(contact.get("role"))),
-            Field("E-post", contact["email"], href=f"mailto:{contact['email']}"),
-            Field("Telefon", contact["phone"], href=f"tel:{contact['phone']}"),
-        ),
-    )
-
-
-def _initiative(initiative: dict[str, Any]) -> Section:
-    kinds = [label_of(k, CONTRIBUTION_KINDS) for k in initiative.get("contribution_kinds", [])]
-    return Section(
-        "Initiativet",
-        (
-            Field("Samhällsutmaning", initiative["challenge"]),
-            Field("Syfte", initiative["purpose"]),
-            Field("Målgrupp", initiative["target_group"]),
-            Field("Mål", text_or_default(initiative.get("goals"))),
-            Field("Organisationens insats", initiative["contribution"]),
-            Field("Typ av insats", ", ".join(kinds) or NOT_CLASSIFIED),
-            Field(
-                "Vad kommunen ombeds bidra med", text_or_default(initiative.get("ask_of_kommun"))
-            ),
-            Field("Önskad start", text_or_default(initiative.get("wished_start"))),
-            Field("Tidsperiod", text_or_default(initiative.get("duration"))),
-            Field("Berörda förvaltningar", text_or_default(initiative.get("concerned_units"))),
-        ),
-    )
+    return together or "Inga"
 
 
 def _document(document: dict[str, Any]) -> DocumentRow:
-    delivers = document["status"] != "saknas"
+    delivers = document["status"] != DocumentStatus.MISSING
     return DocumentRow(
         name=document["name"],
-        status=label_of(document["status"], DOCUMENT_STATUSES),
+        status=DocumentStatus.label_for(document["status"]),
         year=document.get("year") or "–",
         delivery=label_of(document.get("delivery"), DELIVERY_METHODS) if delivers else "–",
         link=document.get("link"),
@@ -228,18 +231,20 @@ def _missing_documents(record: dict[str, Any]) -> tuple[str, ...]:
         if document is None:
             missing.append(document_id)
         else:
-            status = label_of(document["status"], DOCUMENT_STATUSES).lower()
+            status = DocumentStatus.label_for(document["status"]).lower()
             missing.append(f"{document['name']} ({status})")
     return tuple(missing)
 
 
 def _declaration(declaration: dict[str, Any]) -> Section:
     signatory = declaration.get("signatory")
-    fields = [Field("Status", DECLARATION_STATUSES.get(declaration["status"], "Okänd"))]
+    fields = [Field("Status", DeclarationStatus.label_for(declaration["status"]))]
     if signatory:
+        method = declaration.get("method", DECLARATION_METHOD)  # version 1: also in the chat
         fields += [
-            Field("Intygat av", signatory["name"]),
-            Field("Roll", text_or_default(signatory.get("role"))),
+            Field("Sätt", DECLARATION_METHODS.get(method, method)),
+            Field(field("signatory_name").label, signatory["name"]),
+            Field(field("signatory_role").label, text_or_default(signatory.get("role"))),
             Field("Organisation", signatory["organisation"]),
             Field("Intygande", declaration.get("statement") or NOT_GIVEN),
         ]
@@ -249,7 +254,7 @@ def _declaration(declaration: dict[str, Any]) -> Section:
         Field("SHA-256 för texten", declaration["text_sha256"]),
         Field("Kontroll", _hash_check(declaration)),
     ]
-    return Section("Värdegrundsintyg", tuple(fields))
+    return Section(field("declaration").label, tuple(fields))
 
 
 def _hash_check(declaration: dict[str, Any]) -> str:

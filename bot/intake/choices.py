@@ -1,7 +1,8 @@
 """Fixed answer options in the intake, with the words people use for them.
 
 Stored values are stable ids (they end up in the record and its schema); labels are what the user
-sees on buttons; aliases are folded (no å/ä/ö, lower case) so typed answers match too.
+sees on buttons; aliases are folded (no å/ä/ö, lower case) so typed answers match too. The
+document and declaration statuses are enums with one label each, in bot/intake/fields.py.
 """
 
 from __future__ import annotations
@@ -36,24 +37,6 @@ LEGAL_FORMS: tuple[Choice, ...] = (
     Choice("annat", "Annat", ("annat", "annan", "ovrigt", "nagot annat")),
 )
 
-DOCUMENT_STATUSES: tuple[Choice, ...] = (
-    Choice(
-        "finns",
-        "Finns",
-        ("finns", "har den", "har det", "vi har", "klar", "ja", "den finns", "det finns"),
-    ),
-    Choice(
-        "kommer_senare",
-        "Kommer senare",
-        ("kommer senare", "senare", "inte klar", "pa gang", "jobbar pa", "kommer"),
-    ),
-    Choice(
-        "saknas",
-        "Saknas",
-        ("saknas", "har inte", "har ingen", "har inget", "finns inte", "nej", "inga", "ingen"),
-    ),
-)
-
 DELIVERY_METHODS: tuple[Choice, ...] = (
     Choice(
         "e-post",
@@ -73,11 +56,6 @@ DELIVERY_METHODS: tuple[Choice, ...] = (
     ),
     Choice("lank", "Länk", ("lank", "lanken", "url", "webben", "hemsidan", "http", "www")),
     Choice("post", "Post", ("post", "brev", "posten", "papper", "vanlig post", "postar")),
-)
-
-DECLARATION_STATUSES: tuple[Choice, ...] = (
-    Choice("signed", "Intygat", ()),
-    Choice("refused", "Inte intygat", ()),
 )
 
 CONTRIBUTION_KINDS: tuple[Choice, ...] = (

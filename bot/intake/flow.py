@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from bot.clock import now_utc_iso
 from bot.form_input import looks_like_a_name
+from bot.intake.fields import DeclarationStatus, DocumentStatus
 from bot.intake.parsing import SKIP, Reply, parse
-from bot.intake.state import IntakeState, utc_now
+from bot.intake.state import IntakeState
 from bot.intake.steps import (
     DOCUMENTS_EXISTING,
     DOCUMENTS_LATER,
@@ -146,10 +148,10 @@ def _store(profile: Profile, state: IntakeState, step: Step, value: Any) -> None
         return
     if step.kind in (Kind.DOC_EXISTING, Kind.DOC_LATER):
         # The offered documents not picked are missing until (and unless) they come later.
-        picked = "finns" if step.kind is Kind.DOC_EXISTING else "kommer_senare"
+        picked = DocumentStatus.EXISTS if step.kind is Kind.DOC_EXISTING else DocumentStatus.LATER
         for _, document_id, _ in step.offered:
-            status = picked if document_id in value else "saknas"
-            state.documents[document_id] = {"status": status}
+            status = picked if document_id in value else DocumentStatus.MISSING
+            state.documents[document_id] = {"status": status.value}
         if step.kind is Kind.DOC_EXISTING:
             state.unmark(DOCUMENTS_LATER)
         return
@@ -194,6 +196,6 @@ def _declaration(profile: Profile, state: IntakeState, signed: bool) -> dict[str
         "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "text": text,
     }
-    if signed:
-        return {**base, "status": "signed", "statement": "Jag intygar", "at": utc_now()}
-    return {**base, "status": "refused", "statement": None, "at": utc_now()}
+    status = DeclarationStatus.SIGNED if signed else DeclarationStatus.REFUSED
+    statement = "Jag intygar" if signed else None
+    return {**base, "status": status.value, "statement": statement, "at": now_utc_iso()}

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+from bot.clock import now_utc_iso
+from bot.intake.fields import DeclarationStatus
 
 
 @dataclass
@@ -21,7 +19,7 @@ class IntakeState:
     # Created once per intake; the queue stores it with a unique constraint, so a retried or
     # double-clicked submit can never create a second record.
     key: str = field(default_factory=lambda: str(uuid.uuid4()))
-    started_at: str = field(default_factory=utc_now)
+    started_at: str = field(default_factory=now_utc_iso)
     values: dict[str, Any] = field(default_factory=dict)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     answered: list[str] = field(default_factory=list)
@@ -65,4 +63,5 @@ class IntakeState:
 
     @property
     def declaration_refused(self) -> bool:
-        return bool(self.declaration) and self.declaration.get("status") == "refused"
+        refused = DeclarationStatus.REFUSED
+        return bool(self.declaration) and self.declaration.get("status") == refused

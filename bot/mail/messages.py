@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.export.labels import SELF_ASSESSMENT, format_time, swedish_time, verdict_label
+from bot.intake.fields import DocumentStatus
 from bot.intake_queue.outbox import NewMessage
 from bot.privacy import mask_personal_numbers
 from bot.profile import Profile
@@ -29,7 +30,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 REDACTED_CONVERSATION = "(borttaget ur e-post)"
 REGISTRATOR = "registrator"
 RECEIPT = "kvittens"
-DOCUMENT_STATES = {"saknas": "saknas", "kommer_senare": "kommer senare"}
 WIDTH = 72
 MONTHS = [
     "januari",
@@ -145,9 +145,9 @@ def _values(record: dict[str, Any], profile: Profile) -> dict[str, Any]:
         "kommun": profile.kommun.name,
         "next_steps": textwrap.fill(_clean(profile.next_steps), WIDTH),
         "documents": [
-            f"{_clean(d['name'])} ({DOCUMENT_STATES.get(d['status'], d['status'])})"
+            f"{_clean(d['name'])} ({DocumentStatus.label_for(d['status']).lower()})"
             for d in record.get("documents", [])
-            if d["status"] != "finns"
+            if d["status"] != DocumentStatus.EXISTS
         ],
         "documents_email": profile.registration.documents_email,
         "unit": contact.unit,

@@ -131,7 +131,7 @@ def test_view_uses_labels_not_ids(record: dict[str, Any]) -> None:
     record["checklist"]["answers"][1]["answer"] = None
     view = build_view(record)
     assert view.status == "Under bedömning"
-    assert dict((f.label, f.value) for f in view.organisation.fields)["Juridisk form"] == (
+    assert dict((f.label, f.value) for f in view.organisation.fields)["Organisationsform"] == (
         "Ideell förening"
     )
     assert [r.answer for r in view.checklist[:3]] == ["Vet inte", "Ej besvarad", "Ja"]
@@ -148,7 +148,8 @@ def test_view_uses_labels_not_ids(record: dict[str, Any]) -> None:
 
 def test_declaration_fingerprint_is_checked_against_the_text(record: dict[str, Any]) -> None:
     fields = {f.label: f.value for f in build_view(record).declaration.fields}
-    assert fields["Status"] == "Intygat i chatten (inte underskrivet)"
+    assert fields["Status"] == "Intygat"
+    assert fields["Sätt"] == "I chatten (inte underskrivet)"
     assert fields["Intygat av"] == "Anna Berg"
     assert fields["SHA-256 för texten"] == record["declaration"]["text_sha256"]
     assert fields["Kontroll"] == "Intygets text stämmer med kontrollsumman."
@@ -213,7 +214,7 @@ def test_html_for_a_refused_declaration(record: dict[str, Any]) -> None:
     record["declaration"].update(status="refused", signatory=None, statement=None)
     assert problems(record) == []
     page = render_html(record)
-    assert '<td class="text">Inte lämnat i chatten</td>' in page
+    assert '<td class="text">Inte intygat</td>' in page
     assert "Intygat av" not in page
 
 
@@ -238,7 +239,7 @@ def test_pdf_has_the_sections_labels_and_every_page_numbered(record: dict[str, A
         "Ideell förening",
         "Organisationens första bedömning: Kan passa",
         "Saknas eller kommer senare:",
-        "Intygat i chatten (inte underskrivet)",
+        "I chatten (inte underskrivet)",
         "Statushistorik",
         "Samtalet",
         "Organisationen · 2026-03-01 10:00",

@@ -10,33 +10,9 @@ from typing import Any
 
 from bot.export.labels import answer_label
 from bot.export.view import Field, Section
-from bot.intake.choices import DOCUMENT_STATUSES, LEGAL_FORMS, label_of
-from bot.intake.steps import FIELDS
+from bot.intake.choices import LEGAL_FORMS, label_of
+from bot.intake.fields import DocumentStatus, Shown, shown_in
 from bot.profile import Profile
-
-FIELD_LABELS = {
-    "org_name": "Organisationens namn",
-    "org_number": "Organisationsnummer",
-    "org_legal_form": "Organisationsform",
-    "org_members": "Antal medlemmar",
-    "org_website": "Webbplats",
-    "contact_name": "Kontaktperson",
-    "contact_role": "Kontaktpersonens roll",
-    "contact_email": "E-post",
-    "contact_phone": "Telefon",
-    "challenge": "Utmaningen",
-    "purpose": "Syfte",
-    "target_group": "Målgrupp",
-    "goals": "Mål",
-    "contribution": "Organisationens insats",
-    "ask_of_kommun": "Kommunens del",
-    "wished_start": "Önskad start",
-    "duration": "Hur länge",
-    "concerned_units": "Berörda förvaltningar",
-    "signatory_name": "Undertecknare",
-    "signatory_role": "Undertecknarens roll",
-    "declaration": "Värdegrundsintyget",
-}
 
 
 def collected_sections(collected: dict[str, Any], profile: Profile) -> list[Section]:
@@ -53,8 +29,8 @@ def collected_sections(collected: dict[str, Any], profile: Profile) -> list[Sect
     values = intake.get("values") or {}
     if values:
         rows = tuple(
-            Field(FIELD_LABELS.get(f.id, f.id), _value(f.id, values[f.id]))
-            for f in FIELDS
+            Field(f.label, _value(f.id, values[f.id]))
+            for f in shown_in(Shown.CONSOLE)
             if values.get(f.id) not in (None, "")
         )
         sections.append(Section("Initiativet hittills", rows))
@@ -87,7 +63,7 @@ def _document_name(profile: Profile, doc_id: str) -> str:
 
 def _document_status(entry: Any) -> str:
     if isinstance(entry, dict) and entry.get("status"):
-        return label_of(str(entry["status"]), DOCUMENT_STATUSES)
+        return DocumentStatus.label_for(entry["status"])
     return _text(entry)
 
 
