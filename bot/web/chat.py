@@ -20,23 +20,18 @@ from aiohttp import WSMsgType, web
 from bot.web.app_keys import CHAT_LIMITER, CONVERSATIONS, HUB, SETTINGS
 from bot.web.conversation import Conversations
 from bot.web.frames import parse_frame
+from bot.web.hub import Hub
 from bot.web.limits import LIMITED_PAUSE, MAX_CONNECT_WAIT
 from bot.web.proxies import client_address
 from bot.web.rasa_client import REQUEST_TIMEOUT
 from bot.web.rate_limits import ChatLimiter
 from bot.web.security import origin_allowed
 from bot.web.session_keys import conversation_reference, new_secret, valid_secret
+from bot.web.texts import BUSY_HELLO, NOT_UNDERSTOOD, TOO_FAST
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
-NOT_UNDERSTOOD = "Det där kunde jag inte ta emot. Ladda om sidan och försök igen."
-TOO_FAST = (
-    "Oj, nu kom det många meddelanden på kort tid. Vänta en liten stund och skicka sedan igen."
-)
-BUSY_HELLO = (
-    "Det är många som öppnar chatten just nu. Vänta en liten stund, så kopplar jag upp dig."
-)
 # Frames that cost Rasa something; the rest (garbage, unknown types) cost a parse and an answer.
 COSTLY = ("message", "human", "cancel_handoff")
 
@@ -78,15 +73,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
                 if wait:
                     await _limited(socket, BUSY_HELLO, limits.pause(wait, LIMITED_PAUSE))
                     continue
-                if conversation_id is not None:
-                    hub.remove_widget(conversation_id, socket)
-                    if kind == "restart":
-                        await conversations.cancel_handoff(conversation_id)
-                requested = frame.get("session") if kind == "hello" else None
-                secret = requested if valid_secret(requested) else new_secret()
-                conversation_id = conversation_reference(secret)
-                hub.add_widget(conversation_id, socket)
-                await socket.send_json(await conversations.session_frame(conversation_id, secret))
+                conversation_id = await _hello(socket, conversations, hub, frame, conversation_id)
                 continue
             if conversation_id is None:
                 await socket.send_json({"type": "error", "text": NOT_UNDERSTOOD})
@@ -103,6 +90,29 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         if conversation_id is not None:
             hub.remove_widget(conversation_id, socket)
     return socket
+
+
+async def _hello(
+    socket: web.WebSocketResponse,
+    conversations: Conversations,
+    hub: Hub,
+    frame: dict[str, Any],
+    previous: str | None,
+) -> str:
+    """A hello (with the secret the tab kept, if any) or a restart (a new secret, and any
+    waiting for a person cancelled): the socket now follows that conversation, whose reference
+    is returned."""
+    kind = frame.get("type")
+    if previous is not None:
+        hub.remove_widget(previous, socket)
+        if kind == "restart":
+            await conversations.cancel_handoff(previous)
+    requested = frame.get("session") if kind == "hello" else None
+    secret = requested if valid_secret(requested) else new_secret()
+    conversation_id = conversation_reference(secret)
+    hub.add_widget(conversation_id, socket)
+    await socket.send_json(await conversations.session_frame(conversation_id, secret))
+    return conversation_id
 
 
 async def _limited(socket: web.WebSocketResponse, text: str, pause: float) -> None:

@@ -11,6 +11,9 @@ A button click counts only with a payload from the newest bot message's buttons,
 tracker (so it holds with several gateways); the transcript then shows that button's own title.
 Any other payload is ignored and the text is taken as typed text (or, with no text, the user is
 asked to choose again), so the transcript always shows what the bot acted on.
+
+Ending a live handoff is in bot/web/live_handoff.py (Caseworker, HandoffConflict and NotResumed
+too, importable from here as before); every Swedish word is in bot/web/texts.py.
 """
 
 from __future__ import annotations
@@ -19,8 +22,6 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -34,78 +35,42 @@ from bot.intake_queue.handoffs import (
     HandoffStatus,
     HandoffTaken,
 )
-from bot.intake_queue.repository import CaseNotFound
+from bot.names import Intent
 from bot.privacy import mask_personal_numbers
 from bot.profile import active_profile
+from bot.web.frames import MAX_MESSAGE_LENGTH
 from bot.web.history import frames_from_rasa, history_entries, latest_progress, offered_button
 from bot.web.hub import Hub
 from bot.web.limits import RESUME_PAUSES
+from bot.web.live_handoff import (
+    Caseworker,
+    HandoffConflict,
+    LiveEnding,
+    NotResumed,
+    console_clock,
+    widget_state,
+)
 from bot.web.masking import mask_for_storage, mask_payload
 from bot.web.rasa_client import RasaBusy, RasaClient, RasaUnavailable
+from bot.web.texts import (
+    BUSY,
+    CASEWORKER_TOO_LONG,
+    CHAT_NOT_STARTED,
+    HANDOFF_CLOSED_ALREADY,
+    NO_ANSWER,
+    NOT_CANCELLED,
+    NOT_SENT,
+    OLD_BUTTON,
+    REQUEST_HUMAN_TITLE,
+    TOO_LONG,
+    only_they_can_close,
+    taken_by,
+    their_chat,
+)
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_LENGTH = 2000
-REQUEST_HUMAN_PAYLOAD = "/request_human"
-HANDOFF_ENDED_INTENT = "handoff_ended"
-
-# What the user reads when something fails. The widget's own texts live in the widget; these are
-# the gateway's few words, kept together.
-NOT_SENT = (
-    "Just nu får jag ingen kontakt med IOP-lotsen, så ditt meddelande är inte skickat. "
-    "Försök igen om en liten stund."
-)
-TOO_LONG = (
-    f"Meddelandet är för långt. Skriv högst {MAX_MESSAGE_LENGTH} tecken åt gången – "
-    "dela gärna upp det i flera meddelanden."
-)
-# Rasa answered with nothing: an action failed, perhaps after the intake was stored (the action
-# server killed between the commit and its answer). The gateway cannot tell, so it does not claim
-# either; a retry is safe because a submission is stored once (the intake key).
-NO_ANSWER = (
-    "Något gick fel hos IOP-lotsen och jag kunde inte svara. Skicka ditt meddelande igen om en "
-    "liten stund. Ingenting sparas två gånger."
-)
-# The message waited too long for a slot in Rasa (bot/web/limits.py RASA_SLOT_WAIT).
-BUSY = (
-    "Just nu är det många som skriver till IOP-lotsen, så ditt meddelande är inte skickat. "
-    "Försök igen om en liten stund."
-)
-# A button that is not among the newest question's buttons, with no text to take instead.
-OLD_BUTTON = (
-    "Den knappen hör till en tidigare fråga. Välj bland knapparna under den senaste frågan, "
-    "eller skriv ditt svar."
-)
-HANDOFF_CLOSED_ALREADY = "Den här chatten är redan avslutad."
-# The caseworker reads this on the console when Rasa could not be resumed: nothing was closed.
-NOT_RESUMED = (
-    "IOP-lotsen svarar inte just nu, så chatten är fortfarande öppen och du har kvar samtalet. "
-    "Försök igen om en stund."
-)
-# The user reads this when they stopped waiting but the bot could not take over again.
-NOT_CANCELLED = (
-    "Det gick inte att avbryta väntan just nu, så du står kvar i kön. Försök igen om en stund."
-)
-
-
-def clock(moment: datetime | None = None) -> str:
-    from bot.export.labels import swedish_time
-
-    return swedish_time(moment or datetime.now().astimezone()).strftime("%H:%M")
-
-
-@dataclass(frozen=True)
-class Caseworker:
-    username: str
-    display_name: str
-
-
-class HandoffConflict(RuntimeError):
-    """The caseworker's action no longer applies (someone else took it, or it is closed)."""
-
-
-class NotResumed(HandoffConflict):
-    """Rasa could not be resumed after every retry: the handoff stays open (message in Swedish)."""
+REQUEST_HUMAN_PAYLOAD = f"/{Intent.REQUEST_HUMAN}"
 
 
 class Conversations:
@@ -121,6 +86,7 @@ class Conversations:
         self.handoffs = Handoffs(engine)
         self.hub = hub
         self.resume_pauses = tuple(resume_pauses)
+        self.ending = LiveEnding(rasa, self.handoffs, hub, self.resume_pauses)
         # One message at a time per conversation, so answers never interleave.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -160,7 +126,7 @@ class Conversations:
             "type": "session",
             "id": secret,
             "history": history,
-            "handoff": _widget_state(handoff),
+            "handoff": widget_state(handoff),
             "handoff_name": await self._caseworker_name(handoff),
             "progress": progress,
         }
@@ -231,7 +197,7 @@ class Conversations:
             return await self._to_bot(
                 conversation_id,
                 REQUEST_HUMAN_PAYLOAD,
-                title="Prata med en handläggare",
+                title=REQUEST_HUMAN_TITLE,
                 before=current,
             )
 
@@ -299,13 +265,13 @@ class Conversations:
             return {"type": "error", "text": BUSY if isinstance(error, RasaBusy) else NOT_SENT}
         if replies:
             log.error("Rasa answered a paused conversation; the reply was dropped.")
-        frame = {"type": "user", "text": mask_personal_numbers(text), "at": clock()}
+        frame = {"type": "user", "text": mask_personal_numbers(text), "at": console_clock()}
         await self.hub.to_consoles({**frame, "handoff": live.id}, handoff_id=live.id)
         return None
 
     async def _announce_state(self, conversation_id: str) -> None:
         live = await self.open_live_handoff(conversation_id)
-        frame: dict[str, Any] = {"type": "handoff", "state": _widget_state(live)}
+        frame: dict[str, Any] = {"type": "handoff", "state": widget_state(live)}
         if live is not None and live.claimed_by:
             frame["name"] = await self._caseworker_name(live)
         await self.hub.to_widgets(conversation_id, frame)
@@ -323,7 +289,7 @@ class Conversations:
         if handoff.status is HandoffStatus.CLOSED:
             raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
         if handoff.claimed_by and handoff.claimed_by != caseworker.username:
-            raise HandoffConflict(f"{handoff.claimed_by} har redan tagit den här.")
+            raise HandoffConflict(taken_by(handoff.claimed_by))
         try:
             claimed = await asyncio.to_thread(self.handoffs.claim, handoff_id, caseworker.username)
         except HandoffTaken as taken:  # someone else won the race since the check above
@@ -341,7 +307,7 @@ class Conversations:
         if not text:
             return
         if len(text) > MAX_MESSAGE_LENGTH:
-            raise HandoffConflict(f"Skriv högst {MAX_MESSAGE_LENGTH} tecken per meddelande.")
+            raise HandoffConflict(CASEWORKER_TOO_LONG)
         handoff = await self._own_active(handoff_id, caseworker)
         async with self._lock(handoff.conversation_id):
             await self.rasa.say_as_caseworker(
@@ -356,7 +322,7 @@ class Conversations:
                 "type": "agent",
                 "text": text,
                 "name": caseworker.display_name,
-                "at": clock(),
+                "at": console_clock(),
                 "handoff": handoff_id,
             },
             handoff_id=handoff_id,
@@ -373,7 +339,7 @@ class Conversations:
         if handoff.status is HandoffStatus.CLOSED:
             raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
         if handoff.claimed_by and handoff.claimed_by != caseworker.username:
-            raise HandoffConflict(f"{handoff.claimed_by} har den här; bara hen kan avsluta.")
+            raise HandoffConflict(only_they_can_close(handoff.claimed_by))
         if handoff.is_live:
             return await self._end_live(handoff, CloseReason.CLOSED, resume_dialogue=False)
         closed = await asyncio.to_thread(self.handoffs.close, handoff_id, CloseReason.CLOSED)
@@ -383,76 +349,15 @@ class Conversations:
     async def _own_active(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
         handoff = await asyncio.to_thread(self.handoffs.get, handoff_id)
         if not handoff.is_live or handoff.status is not HandoffStatus.ACTIVE:
-            raise HandoffConflict("Chatten är inte igång. Ta över den först.")
+            raise HandoffConflict(CHAT_NOT_STARTED)
         if handoff.claimed_by != caseworker.username:
-            raise HandoffConflict(f"{handoff.claimed_by} har den här chatten.")
+            raise HandoffConflict(their_chat(handoff.claimed_by))
         return handoff
 
     async def _end_live(
         self, handoff: Handoff, reason: CloseReason, resume_dialogue: bool
     ) -> Handoff:
-        """Resume Rasa first (retried), then close the handoff.
-
-        In that order, a conversation is never left paused behind a closed handoff: if Rasa
-        cannot be resumed, the handoff stays open, the caseworker is told (NotResumed) and can
-        try again, and the user's messages still reach the caseworker.
-        """
-        conversation_id = handoff.conversation_id
-        async with self._lock(conversation_id):
-            # Re-read under the lock: of two ends at once, the second finds it closed.
-            current = await asyncio.to_thread(self.handoffs.get, handoff.id)
-            if current.status is HandoffStatus.CLOSED:
-                raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
-            await self._resume(conversation_id)
-            try:
-                closed = await asyncio.to_thread(self.handoffs.close, handoff.id, reason)
-            except CaseNotFound as gone:  # closed by another gateway meanwhile
-                raise HandoffConflict(HANDOFF_CLOSED_ALREADY) from gone
-            state = {
-                CloseReason.RESUMED: "ended",
-                CloseReason.CLOSED: "closed",
-                CloseReason.CANCELLED: "ended",
-            }[reason]
-            await self.hub.to_widgets(conversation_id, {"type": "handoff", "state": state})
-            await self.hub.to_consoles(
-                {"type": "handoff", "state": state, "handoff": handoff.id}, handoff_id=handoff.id
-            )
-            await self.hub.to_consoles({"type": "queue"})
-            if resume_dialogue:
-                await self._continue_dialogue(conversation_id, handoff.id)
-        return closed
-
-    async def _resume(self, conversation_id: str) -> None:
-        """Rasa's `resume`, tried again after each pause; NotResumed when it never worked."""
-        for pause in (*self.resume_pauses, None):
-            try:
-                await self.rasa.resume(conversation_id)
-                return
-            except RasaUnavailable as error:
-                log.warning("Could not resume the bot after a handoff: %s", error)
-                if pause is None:
-                    raise NotResumed(NOT_RESUMED) from None
-                await asyncio.sleep(pause)
-
-    async def _continue_dialogue(self, conversation_id: str, handoff_id: int) -> None:
-        """The bot picks up where the user was. Rasa is resumed and the handoff closed, so if
-        this fails the bot simply answers the user's next message."""
-        try:
-            await self.hub.to_widgets(conversation_id, {"type": "typing", "on": True})
-            replies = await self.rasa.trigger_intent(conversation_id, HANDOFF_ENDED_INTENT)
-            for frame in frames_from_rasa(replies):
-                await self.hub.to_widgets(conversation_id, frame)
-                if frame["type"] == "bot":
-                    await self.hub.to_consoles(
-                        {**frame, "at": clock(), "handoff": handoff_id}, handoff_id=handoff_id
-                    )
-        except RasaUnavailable as error:
-            log.warning("The bot did not continue after a handoff: %s", error)
-        finally:
-            await self.hub.to_widgets(conversation_id, {"type": "typing", "on": False})
-
-
-def _widget_state(handoff: Handoff | None) -> str | None:
-    if handoff is None:
-        return None
-    return "active" if handoff.status is HandoffStatus.ACTIVE else "waiting"
+        """Resume Rasa, close the handoff, let the bot carry on (bot/web/live_handoff.py), one
+        conversation at a time."""
+        async with self._lock(handoff.conversation_id):
+            return await self.ending.end(handoff, reason, resume_dialogue)

@@ -13,3 +13,7 @@ def parse_frame(data: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return frame if isinstance(frame, dict) else {}
+
+
+# The longest message a user or a caseworker may send at once, in characters.
+MAX_MESSAGE_LENGTH = 2000

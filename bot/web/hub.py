@@ -21,10 +21,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.intake_queue.console_sessions import ConsoleSessions, Ended
+from bot.web.texts import SIGNED_OUT
 
 log = logging.getLogger(__name__)
 
-SIGNED_OUT = "Du är utloggad. Logga in igen för att fortsätta."
 SIGNED_OUT_CODE = 4401  # WebSocket close code: the session is no longer valid
 
 

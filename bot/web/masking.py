@@ -18,19 +18,17 @@ from typing import Any
 
 from bot.intake.state import IntakeState
 from bot.intake.steps import Kind, Step, next_step
-from bot.names import Slot
+from bot.names import Form, Slot
 from bot.privacy import mask_personal_numbers
 from bot.profile import Profile
 
-INTAKE_FORM = "intake_form"
-CALLBACK_FORM = "callback_form"
 ORGANISATION_NUMBER_STEP = "org_number"
 
 
 def _open_intake_step(tracker: dict[str, Any], profile: Profile) -> Step | None:
-    if (tracker.get("active_loop") or {}).get("name") != INTAKE_FORM:
+    if (tracker.get("active_loop") or {}).get("name") != Form.INTAKE:
         return None
-    state = IntakeState.from_slot((tracker.get("slots") or {}).get("intake"))
+    state = IntakeState.from_slot((tracker.get("slots") or {}).get(Slot.INTAKE))
     return None if state is None else next_step(profile, state)
 
 
@@ -43,7 +41,7 @@ def asked_for_organisation_number(tracker: dict[str, Any], profile: Profile) -> 
 def asked_for_phone_number(tracker: dict[str, Any], profile: Profile) -> bool:
     """Is the open question one that a phone number answers?"""
     slots = tracker.get("slots") or {}
-    if (tracker.get("active_loop") or {}).get("name") == CALLBACK_FORM:
+    if (tracker.get("active_loop") or {}).get("name") == Form.CALLBACK:
         return slots.get(Slot.REQUESTED_SLOT) == Slot.CALLBACK_CONTACT
     step = _open_intake_step(tracker, profile)
     return step is not None and step.kind == Kind.PHONE

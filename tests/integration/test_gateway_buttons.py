@@ -13,9 +13,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.intake_queue.transcripts import from_events
-from bot.web.conversation import OLD_BUTTON
 from bot.web.history import history_entries
 from bot.web.session_keys import conversation_reference
+from bot.web.texts import OLD_BUTTON
 from tests.integration.gateway_world import answered, receive, running_gateway
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.web.chat import BUSY_HELLO, TOO_FAST
+from bot.web.texts import BUSY_HELLO, TOO_FAST
 from tests.integration.gateway_world import running_gateway
 from tests.integration.rasa_standin import StandInRasa
 

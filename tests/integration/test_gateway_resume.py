@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus
-from bot.web.conversation import NOT_CANCELLED, NOT_RESUMED, NotResumed
+from bot.web.conversation import NotResumed
+from bot.web.texts import NOT_CANCELLED, NOT_RESUMED
 from tests.integration.test_gateway_routing import (  # noqa: F401 (fixtures)
     ANNA,
     CONVERSATION,
@@ -48,6 +49,7 @@ async def test_when_rasa_never_resumes_the_handoff_stays_open_and_the_caseworker
     with pytest.raises(NotResumed) as told:
         await getattr(conversations, action)(handoff_id, ANNA)
     assert str(told.value) == NOT_RESUMED  # what the console shows (a HandoffConflict)
+    assert "chatten är fortfarande öppen hos dig" in NOT_RESUMED  # plainly: the chat is still yours
     handoff = Handoffs(queue.engine).get(handoff_id)
     assert handoff.status is HandoffStatus.ACTIVE and handoff.claimed_by == "anna"
     assert widget.of_type("handoff")[-1]["state"] == "active"  # nothing said it ended

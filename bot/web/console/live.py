@@ -26,23 +26,23 @@ from bot.intake_queue.handoffs import HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound
 from bot.web.app_keys import CONSOLE_SESSIONS, CONVERSATIONS, HANDOFFS, HUB
 from bot.web.console.auth import signed_in
-from bot.web.conversation import Caseworker, Conversations, HandoffConflict
+from bot.web.conversation import Conversations
 from bot.web.frames import parse_frame
 from bot.web.hub import ConsoleConnection, Hub
+from bot.web.live_handoff import Caseworker, HandoffConflict
 from bot.web.rasa_client import RasaUnavailable
 from bot.web.security import own_origin, same_token
+from bot.web.texts import LOG_IN_AGAIN, NOT_DELIVERED, UNKNOWN_FRAME
 
 log = logging.getLogger(__name__)
 
-NOT_DELIVERED = "Meddelandet kom inte fram till användaren. Försök igen."
-UNKNOWN_FRAME = "Okänt meddelande."
 SESSION_CHECK_SECONDS = 30.0  # a quiet socket's session is re-checked this often (at most 60)
 
 
 async def console_socket(request: web.Request) -> web.StreamResponse:
     who = await signed_in(request)
     if who is None or not same_token(request.query.get("csrf"), who.session.csrf_token):
-        raise web.HTTPForbidden(text="Logga in igen.")
+        raise web.HTTPForbidden(text=LOG_IN_AGAIN)
     if request.headers.get("Origin") not in (None, own_origin(request)):
         raise web.HTTPForbidden(text="Origin not allowed")
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=16 * 1024)
