@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -284,12 +284,19 @@ class Conversations:
 
     # -- the caseworker's side -------------------------------------------------------------------
 
-    async def claim(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
+    async def _open_not_theirs(
+        self, handoff_id: int, caseworker: Caseworker, theirs: Callable[[str], str]
+    ) -> Handoff:
+        """The handoff, if it is open and no colleague has it (else `theirs(colleague)`)."""
         handoff = await asyncio.to_thread(self.handoffs.get, handoff_id)
         if handoff.status is HandoffStatus.CLOSED:
             raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
         if handoff.claimed_by and handoff.claimed_by != caseworker.username:
-            raise HandoffConflict(taken_by(handoff.claimed_by))
+            raise HandoffConflict(theirs(handoff.claimed_by))
+        return handoff
+
+    async def claim(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
+        await self._open_not_theirs(handoff_id, caseworker, taken_by)
         try:
             claimed = await asyncio.to_thread(self.handoffs.claim, handoff_id, caseworker.username)
         except HandoffTaken as taken:  # someone else won the race since the check above
@@ -335,11 +342,7 @@ class Conversations:
 
     async def close(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
         """End a live chat (the bot is there again if the user writes) or mark a callback done."""
-        handoff = await asyncio.to_thread(self.handoffs.get, handoff_id)
-        if handoff.status is HandoffStatus.CLOSED:
-            raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
-        if handoff.claimed_by and handoff.claimed_by != caseworker.username:
-            raise HandoffConflict(only_they_can_close(handoff.claimed_by))
+        handoff = await self._open_not_theirs(handoff_id, caseworker, only_they_can_close)
         if handoff.is_live:
             return await self._end_live(handoff, CloseReason.CLOSED, resume_dialogue=False)
         closed = await asyncio.to_thread(self.handoffs.close, handoff_id, CloseReason.CLOSED)

@@ -23,13 +23,6 @@ from bot.web.texts import HANDOFF_CLOSED_ALREADY, NOT_RESUMED
 
 log = logging.getLogger(__name__)
 
-# What the widget is told when a live handoff ends, by why it ended.
-ENDED_STATE = {
-    CloseReason.RESUMED: "ended",
-    CloseReason.CLOSED: "closed",
-    CloseReason.CANCELLED: "ended",
-}
-
 
 @dataclass(frozen=True)
 class Caseworker:
@@ -55,6 +48,14 @@ def widget_state(handoff: Handoff | None) -> str | None:
     if handoff is None:
         return None
     return "active" if handoff.status is HandoffStatus.ACTIVE else "waiting"
+
+
+# What the widget is told when a live handoff ends, by why it ended.
+ENDED_STATE = {
+    CloseReason.RESUMED: "ended",
+    CloseReason.CLOSED: "closed",
+    CloseReason.CANCELLED: "ended",
+}
 
 
 class LiveEnding:

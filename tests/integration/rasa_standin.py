@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.transcripts import EXTERNAL_PREFIX, IS_EXTERNAL
 
 QUESTION = "Passar er idé för IOP?"
 BUTTONS = [{"title": "Ja", "payload": "/affirm"}, {"title": "Nej", "payload": "/deny"}]
@@ -138,9 +139,9 @@ class StandInRasa:
         self.events.setdefault(sender, []).append(
             {
                 "event": "user",
-                "text": f"EXTERNAL: {name}",
+                "text": f"{EXTERNAL_PREFIX}{name}",
                 "timestamp": time.time(),
-                "metadata": {"is_external": True},
+                "metadata": {IS_EXTERNAL: True},
             }
         )
         return web.json_response({"messages": [{"text": "Då fortsätter vi.", "buttons": []}]})
