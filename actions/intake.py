@@ -27,10 +27,11 @@ from bot.clock import now_utc_iso
 from bot.form_input import Move
 from bot.intake.choices import LEGAL_FORMS, label_of
 from bot.intake.documents import numbered_list
-from bot.intake.fields import DeclarationStatus, DocumentStatus, Shown, shown_in
+from bot.intake.fields import Shown, shown_in
 from bot.intake.flow import Result, apply_reply, declaration_text
 from bot.intake.parsing import Reply
 from bot.intake.state import IntakeState
+from bot.intake.statuses import DeclarationStatus, DocumentStatus
 from bot.intake.steps import (
     PARTNER_PREFIX,
     SECTION_ORDER,

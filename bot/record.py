@@ -16,8 +16,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from bot.assessment import Answer, assess
 from bot.intake.choices import CONTRIBUTION_KINDS, mentioned
-from bot.intake.fields import DeclarationStatus, DocumentStatus, in_record_group, required_fields
+from bot.intake.fields import in_record_group, required_fields
 from bot.intake.state import IntakeState
+from bot.intake.statuses import DeclarationStatus, DocumentStatus
 from bot.profile import Document, Profile
 
 # Version 2 (2026-12): no consent (the legal basis is GDPR art. 6.1 e), the information notice

@@ -24,8 +24,6 @@ from bot.export.labels import (
 )
 from bot.intake.choices import CONTRIBUTION_KINDS, DELIVERY_METHODS, LEGAL_FORMS, label_of
 from bot.intake.fields import (
-    DeclarationStatus,
-    DocumentStatus,
     IntakeField,
     Kind,
     Shown,
@@ -33,6 +31,7 @@ from bot.intake.fields import (
     shown_in,
 )
 from bot.intake.fields import Section as IntakeSection
+from bot.intake.statuses import DeclarationStatus, DocumentStatus
 from bot.record import DECLARATION_METHOD
 
 # The contribution kinds are read out of free text; say so when none could be recognised.

@@ -1,9 +1,9 @@
 """Every intake field, declared once: the flow, the record, the profile, the console and the exports
 all read it from here, so a field cannot be asked in one place and forgotten in another.
 
-Also the document and declaration statuses, with the one label each is shown by. The stored values
-(field ids, status strings) are the record's contract and never change, so old records stay valid.
-Free of Rasa and of the profile, so bot/profile.py can check its optional fields against it.
+The field ids are the record's contract and never change, so old records stay valid (the document
+and declaration statuses are in bot/intake/statuses.py). Free of Rasa and of the profile, so
+bot/profile.py can check its optional fields against it.
 """
 
 from __future__ import annotations
@@ -349,64 +349,3 @@ def shown_in(place: Shown, section: Section | None = None) -> tuple[IntakeField,
 def in_record_group(group: str) -> tuple[IntakeField, ...]:
     """The fields the record keeps in one of its objects ("organisation", "contact", …)."""
     return tuple(f for f in FIELDS if (f.record_path or "").startswith(f"{group}."))
-
-
-class _StoredStatus(str, Enum):
-    """A status the record stores by value and people read by its one label."""
-
-    @property
-    def label(self) -> str:
-        raise NotImplementedError
-
-    @classmethod
-    def label_for(cls, value: object) -> str:
-        """The label of a stored value; an unknown value is shown as is rather than hidden."""
-        try:
-            return cls(value).label
-        except ValueError:
-            return "" if value is None else str(value)
-
-
-class DocumentStatus(_StoredStatus):
-    """What the organisation said of one document; the value is what the record stores."""
-
-    EXISTS = "finns"
-    LATER = "kommer_senare"
-    MISSING = "saknas"
-
-    @property
-    def label(self) -> str:
-        return DOCUMENT_STATUS_LABELS[self]
-
-    @property
-    def delivered(self) -> bool:
-        """The organisation sends it: now or later (so a delivery and a link may be kept)."""
-        return self is not DocumentStatus.MISSING
-
-
-DOCUMENT_STATUS_LABELS = {
-    DocumentStatus.EXISTS: "Finns",
-    DocumentStatus.LATER: "Kommer senare",
-    DocumentStatus.MISSING: "Saknas",
-}
-
-
-class DeclarationStatus(_StoredStatus):
-    """Whether the value declaration was given in the chat; the value is what the record stores.
-
-    The kommun's text says the representative "intygar": a click in the chat by a contact person
-    nobody has verified is an attestation, not a signature, so it is never called signed.
-    """
-
-    SIGNED = "signed"  # the stored value predates the wording; it means "intygat"
-    REFUSED = "refused"
-
-    @property
-    def label(self) -> str:
-        return DECLARATION_STATUS_LABELS[self]
-
-
-DECLARATION_STATUS_LABELS = {
-    DeclarationStatus.SIGNED: "Intygat",
-    DeclarationStatus.REFUSED: "Inte intygat",
-}

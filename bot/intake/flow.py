@@ -13,9 +13,9 @@ from typing import Any
 
 from bot.clock import now_utc_iso
 from bot.form_input import looks_like_a_name
-from bot.intake.fields import DeclarationStatus, DocumentStatus
 from bot.intake.parsing import SKIP, Reply, parse
 from bot.intake.state import IntakeState
+from bot.intake.statuses import DeclarationStatus, DocumentStatus
 from bot.intake.steps import (
     DOCUMENTS_EXISTING,
     DOCUMENTS_LATER,

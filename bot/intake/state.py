@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.clock import now_utc_iso
-from bot.intake.fields import DeclarationStatus
+from bot.intake.statuses import DeclarationStatus
 
 
 @dataclass

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.intake.fields import FIELDS, SECTION_ORDER, DocumentStatus, IntakeField, Kind, Section
+from bot.intake.fields import FIELDS, SECTION_ORDER, IntakeField, Kind, Section
 from bot.intake.state import IntakeState
+from bot.intake.statuses import DocumentStatus
 from bot.profile import Profile
 
 __all__ = ["FIELDS", "SECTION_ORDER", "Kind", "Section", "Step", "all_steps", "next_step"]

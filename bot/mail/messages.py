@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.export.labels import SELF_ASSESSMENT, format_time, swedish_time, verdict_label
-from bot.intake.fields import DocumentStatus
+from bot.intake.statuses import DocumentStatus
 from bot.intake_queue.outbox import NewMessage
 from bot.privacy import mask_personal_numbers
 from bot.profile import Profile

@@ -12,16 +12,18 @@ import yaml
 from actions.intake import summary_values
 from bot.export.view import build_view
 from bot.intake.fields import (
-    DECLARATION_STATUS_LABELS,
-    DOCUMENT_STATUS_LABELS,
     FIELDS,
-    DeclarationStatus,
-    DocumentStatus,
     Section,
     Shown,
     Skippable,
     in_record_group,
     shown_in,
+)
+from bot.intake.statuses import (
+    DECLARATION_STATUS_LABELS,
+    DOCUMENT_STATUS_LABELS,
+    DeclarationStatus,
+    DocumentStatus,
 )
 from bot.intake.steps import all_steps
 from bot.mail.messages import submission_messages

@@ -11,7 +11,8 @@ from typing import Any
 from bot.export.labels import answer_label
 from bot.export.view import Field, Section
 from bot.intake.choices import LEGAL_FORMS, label_of
-from bot.intake.fields import DocumentStatus, Shown, shown_in
+from bot.intake.fields import Shown, shown_in
+from bot.intake.statuses import DocumentStatus
 from bot.profile import Profile
 
 
