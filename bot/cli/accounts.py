@@ -1,4 +1,7 @@
-"""`konto skapa|lista|sparra`: the caseworkers' accounts for the console."""
+"""`konto skapa|lista|sparra|oppna`: the caseworkers' accounts for the console.
+
+Creating, blocking and unblocking write an audit line naming who did it (--som), in the same
+transaction as the change (use_cases.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ import getpass
 import sys
 from typing import Any
 
-from bot.cli.common import CliError, open_queue
-from bot.cli.parser import PROG, command, command_group
-from bot.intake_queue import accounts
+from bot.cli.common import CliError, actor, open_queue
+from bot.cli.parser import PROG, add_actor, command, command_group
+from bot.intake_queue import accounts, use_cases
 
 
 def register(commands: Any) -> None:
@@ -23,11 +26,18 @@ def register(commands: Any) -> None:
         action="store_true",
         help="läs lösenordet från standard in (annars frågar programmet två gånger)",
     )
+    add_actor(skapa, "vem som skapar kontot")
     command(konto, "lista", "lista konton", _list, "Lista handläggarkonton.")
     sparra = command(
         konto, "sparra", "stäng av ett konto", _disable, "Stäng av ett handläggarkonto."
     )
     sparra.add_argument("username", metavar="ANVÄNDARNAMN")
+    add_actor(sparra, "vem som stänger av")
+    oppna = command(
+        konto, "oppna", "öppna ett avstängt konto igen", _enable, "Öppna ett avstängt konto igen."
+    )
+    oppna.add_argument("username", metavar="ANVÄNDARNAMN")
+    add_actor(oppna, "vem som öppnar")
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -37,8 +47,9 @@ def _create(args: argparse.Namespace) -> int:
         password = getpass.getpass("Lösenord: ")
         if getpass.getpass("Samma lösenord igen: ") != password:
             raise CliError("Lösenorden var inte lika. Inget konto skapades.")
+    name = actor(args)
     with open_queue(args) as queue:
-        account = accounts.create_account(queue.engine, args.username, args.namn, password)
+        account = use_cases.create_account(queue.engine, args.username, args.namn, password, name)
     print(f"Kontot {account.username} ({account.display_name}) är skapat.")
     return 0
 
@@ -55,7 +66,16 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _disable(args: argparse.Namespace) -> int:
+    name = actor(args)
     with open_queue(args) as queue:
-        accounts.set_active(queue.engine, args.username, False)
+        use_cases.set_account_active(queue.engine, args.username, False, name)
     print(f"Kontot {args.username} är avstängt och dess inloggningar är avslutade.")
+    return 0
+
+
+def _enable(args: argparse.Namespace) -> int:
+    name = actor(args)
+    with open_queue(args) as queue:
+        use_cases.set_account_active(queue.engine, args.username, True, name)
+    print(f"Kontot {args.username} är öppet igen. Logga in på nytt i konsolen.")
     return 0

@@ -1,4 +1,6 @@
-"""`lista`, `visa`, `ta`, `status`: find, read, take and move cases along the arbetsgång."""
+"""`lista`, `visa`, `ta`, `status`: find, read, take and move cases along the arbetsgång.
+
+Taking and moving a case write the audit line in the same transaction (use_cases.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from bot.cli.parser import add_actor, add_reference, command, statuses
 from bot.export.columns import align_columns
 from bot.export.labels import format_date, swedish_time
 from bot.export.text_export import render_text
-from bot.intake_queue import audit, case_details
+from bot.intake_queue import case_details, use_cases
 from bot.intake_queue.repository import CaseSummary
 
 
@@ -113,9 +115,7 @@ def _show(args: argparse.Namespace) -> int:
 def _claim(args: argparse.Namespace) -> int:
     name = actor(args)
     with open_queue(args) as queue:
-        queue.claim(args.ref, name, args.notering, take_over=args.ta_over)
-        action = "ta_over_arende" if args.ta_over else "ta_arende"
-        audit.record(queue.engine, name, action, normal(args.ref))
+        use_cases.claim_case(queue.engine, args.ref, name, args.notering, take_over=args.ta_over)
     print(f"{normal(args.ref)} handläggs nu av {name}.")
     return 0
 
@@ -126,7 +126,6 @@ def _move(args: argparse.Namespace) -> int:
         raise CliError("Skriv en notering med --notering: den sparas i historiken.")
     name = actor(args)
     with open_queue(args) as queue:
-        previous = queue.set_status(args.ref, new, name, args.notering.strip())
-        audit.record(queue.engine, name, "andra_status", normal(args.ref), new.value)
+        previous = use_cases.change_status(queue.engine, args.ref, new, name, args.notering.strip())
     print(f"{normal(args.ref)}: {previous.label} → {new.label} ({name}).")
     return 0

@@ -1,14 +1,17 @@
-"""`exportera`: one case as JSON, HTML or PDF, checked against the record's schema first."""
+"""`exportera`: one case as JSON, HTML or PDF, checked against the record's schema first; each
+export is in the audit log with who made it (--som)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import open_queue
-from bot.cli.parser import add_reference, command
+from bot.cli.common import actor, normal, open_queue
+from bot.cli.parser import add_actor, add_reference, command
+from bot.intake_queue import use_cases
 from bot.record import validate_record
 
 FORMATS = ("json", "html", "pdf")
@@ -24,24 +27,59 @@ def register(commands: Any) -> None:
     export.add_argument(
         "--ut", metavar="FIL", help="filen att skriva (standard: REF.format här; - = skärmen)"
     )
+    add_actor(export, "vem som exporterar")
 
 
 def _export(args: argparse.Namespace) -> int:
-    with open_queue(args) as queue:
-        record = queue.get(args.ref)
-    # Every format, not only JSON: the file a caseworker files must match the contract.
-    validate_record(record)
-    content = _render(record, args.format)
-    if args.ut == "-":
+    """Check, render and write a temporary file in the unit of work that writes the audit
+    line; the file gets its name only once the line is committed, so a failed export leaves
+    neither a line nor a file, and an exported file always has its line."""
+    name = actor(args)
+    path = None if args.ut == "-" else _target(normal(args.ref), args.format, args.ut)
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp") if path else None
+    try:
+        with open_queue(args) as queue:
+            content = use_cases.export_case(
+                queue.engine,
+                args.ref,
+                name,
+                f"exportera_{args.format}",
+                lambda record: _prepare(record, args.format, staged, path),
+            )
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    if path is None or staged is None:
         _to_screen(content)
         return 0
-    path = Path(args.ut) if args.ut else Path.cwd() / f"{record['reference']}.{args.format}"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    os.replace(staged, path)
     print(f"Sparade {path}")
     return 0
+
+
+def _target(reference: str, format_: str, given: str | None) -> Path:
+    return Path(given) if given else Path.cwd() / f"{reference}.{format_}"
+
+
+def _prepare(
+    record: dict[str, Any], format_: str, staged: Path | None, path: Path | None
+) -> str | bytes:
+    """The rendered export, written to the temporary file if there is one; a failed write
+    names the file the caseworker asked for, not the temporary one."""
+    # Every format, not only JSON: the file a caseworker files must match the contract.
+    validate_record(record)
+    content = _render(record, format_)
+    if staged is None:
+        return content
+    try:
+        if isinstance(content, bytes):
+            staged.write_bytes(content)
+        else:
+            staged.write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    return content
 
 
 def _to_screen(content: str | bytes) -> None:

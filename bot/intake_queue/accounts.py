@@ -12,14 +12,18 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.intake_queue.console_sessions import end_sessions_of
+from bot.clock import now_utc
+from bot.intake_queue.console_sessions import SessionRepository
 from bot.intake_queue.models import caseworkers
-from bot.intake_queue.repository import now_utc
+
+if TYPE_CHECKING:
+    from bot.intake_queue.unit_of_work import UnitOfWork
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 12
@@ -79,69 +83,118 @@ def check_new_password(password: str) -> None:
         raise AccountError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
 
 
-def create_account(engine: Engine, username: str, display_name: str, password: str) -> Caseworker:
+def check_username(username: str) -> str:
+    """The username as stored (lower case), or AccountError saying what is allowed."""
     username = username.strip().lower()
     if not _USERNAME.match(username):
         raise AccountError(
             "Användarnamnet får bara ha små bokstäver a–z, siffror, punkt, bindestreck och "
             "understreck (2–80 tecken)."
         )
-    check_new_password(password)
-    try:
-        with engine.begin() as connection:
-            connection.execute(
+    return username
+
+
+def _caseworker(row: Any) -> Caseworker:
+    return Caseworker(row.username, row.display_name, bool(row.active))
+
+
+class AccountRepository:
+    """Caseworker accounts inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, username: str, display_name: str, password: str) -> Caseworker:
+        """A new active account; AccountError if the name or password cannot be used."""
+        username = check_username(username)
+        check_new_password(password)
+        shown = display_name.strip() or username
+        taken = AccountError(f"Det finns redan ett konto som heter {username}.")
+        if self._row(username) is not None:
+            raise taken
+        try:
+            self.connection.execute(
                 caseworkers.insert().values(
                     username=username,
-                    display_name=display_name.strip() or username,
+                    display_name=shown,
                     password_hash=hash_password(password),
                     active=True,
                     created_at=now_utc(),
                 )
             )
-    except IntegrityError as error:
-        raise AccountError(f"Det finns redan ett konto som heter {username}.") from error
-    return Caseworker(username, display_name.strip() or username, True)
+        except IntegrityError as error:  # made by someone else meanwhile
+            raise taken from error
+        return Caseworker(username, shown, True)
 
+    def find(self, username: str) -> Caseworker | None:
+        """An account by username (active or not)."""
+        row = self._row(username)
+        return _caseworker(row) if row is not None else None
 
-def authenticate(engine: Engine, username: str, password: str) -> Caseworker | None:
-    """The account if the password is right and the account is active, else None."""
-    with engine.connect() as connection:
-        row = connection.execute(
-            select(caseworkers).where(caseworkers.c.username == username.strip().lower())
-        ).first()
-    if row is None:
-        hash_password(password)  # same work either way, so timing does not reveal usernames
-        return None
-    if not row.active or not verify_password(password, row.password_hash):
-        return None
-    return Caseworker(row.username, row.display_name, row.active)
+    def password_hash(self, username: str) -> tuple[Caseworker, str] | None:
+        row = self._row(username)
+        return (_caseworker(row), row.password_hash) if row is not None else None
 
+    def list(self) -> list[Caseworker]:
+        rows = self.connection.execute(select(caseworkers).order_by(caseworkers.c.username))
+        return [_caseworker(r) for r in rows]
 
-def list_accounts(engine: Engine) -> list[Caseworker]:
-    with engine.connect() as connection:
-        rows = connection.execute(select(caseworkers).order_by(caseworkers.c.username)).all()
-    return [Caseworker(r.username, r.display_name, r.active) for r in rows]
-
-
-def set_active(engine: Engine, username: str, active: bool) -> None:
-    """Block or unblock an account. Blocking also ends its sessions in the same transaction, so
-    unblocking later does not bring an old browser tab back to life."""
-    with engine.begin() as connection:
-        result = connection.execute(
-            caseworkers.update()
-            .where(caseworkers.c.username == username.strip().lower())
-            .values(active=active)
+    def set_active(self, username: str, active: bool) -> str:
+        """Block or unblock; blocking also ends the account's sessions, in this transaction, so
+        unblocking later does not bring an old browser tab back to life. Returns the username."""
+        username = username.strip().lower()
+        result = self.connection.execute(
+            caseworkers.update().where(caseworkers.c.username == username).values(active=active)
         )
         if result.rowcount == 0:
             raise AccountError(f"Det finns inget konto som heter {username}.")
         if not active:
-            end_sessions_of(connection, username)
+            SessionRepository(self.connection).end_all_for(username)
+        return username
+
+    def _row(self, username: str) -> Any:
+        return self.connection.execute(
+            select(caseworkers).where(caseworkers.c.username == username.strip().lower())
+        ).first()
+
+
+def _unit(engine: Engine) -> UnitOfWork:
+    from bot.intake_queue.unit_of_work import UnitOfWork
+
+    return UnitOfWork(engine)
+
+
+def create_account(engine: Engine, username: str, display_name: str, password: str) -> Caseworker:
+    """An account on its own; a caseworker's action goes through use_cases.create_account."""
+    with _unit(engine) as uow:
+        return uow.accounts.add(username, display_name, password)
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Caseworker | None:
+    """The account if the password is right and the account is active, else None."""
+    with _unit(engine) as uow:
+        found = uow.accounts.password_hash(username)
+    if found is None:
+        hash_password(password)  # same work either way, so timing does not reveal usernames
+        return None
+    account, stored = found
+    if not account.active or not verify_password(password, stored):
+        return None
+    return account
+
+
+def list_accounts(engine: Engine) -> list[Caseworker]:
+    with _unit(engine) as uow:
+        return uow.accounts.list()
+
+
+def set_active(engine: Engine, username: str, active: bool) -> None:
+    """Block or unblock an account (see AccountRepository.set_active)."""
+    with _unit(engine) as uow:
+        uow.accounts.set_active(username, active)
 
 
 def find_account(engine: Engine, username: str) -> Caseworker | None:
     """An account by username (active or not); the console checks `active` on every request."""
-    with engine.connect() as connection:
-        row = connection.execute(
-            select(caseworkers).where(caseworkers.c.username == username.strip().lower())
-        ).first()
-    return Caseworker(row.username, row.display_name, row.active) if row else None
+    with _unit(engine) as uow:
+        return uow.accounts.find(username)

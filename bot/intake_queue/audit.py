@@ -21,8 +21,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from bot.clock import as_utc, now_utc
 from bot.intake_queue.models import audit_log, caseworkers
-from bot.intake_queue.repository import _aware, now_utc
 
 FAILED_LOGIN = "inloggning_misslyckad"
 UNKNOWN_USERNAME = "okänt användarnamn"
@@ -38,28 +38,68 @@ class AuditEntry:
     detail: str | None
 
 
+@dataclass(frozen=True)
+class AuditLine:
+    """A line to write with a change, in the change's own transaction."""
+
+    actor: str
+    action: str
+    subject: str
+    detail: str | None = None
+
+
+class AuditRepository:
+    """The audit log inside the caller's transaction: a line commits or rolls back with the
+    change it describes."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, actor: str, action: str, subject: str, detail: str | None = None) -> None:
+        """Write one entry. A failed login's actor is what the user typed: kept only if it is
+        an account's name."""
+        if action == FAILED_LOGIN:
+            actor = failed_login_actor(self.connection, actor)
+        self.connection.execute(
+            audit_log.insert().values(
+                at=now_utc(), actor=actor, action=action, subject=subject, detail=detail
+            )
+        )
+
+    def write(self, line: AuditLine) -> None:
+        self.add(line.actor, line.action, line.subject, line.detail)
+
+    def entries(self, subject: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        """Newest first."""
+        query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if subject is not None:
+            query = query.where(audit_log.c.subject == subject)
+        rows = self.connection.execute(query).all()
+        return [AuditEntry(as_utc(r.at), r.actor, r.action, r.subject, r.detail) for r in rows]
+
+    def forget_unknown_login_names(self) -> int:
+        """Failed-login lines written before names were checked: those that name no account
+        lose the name. Returns how many were changed."""
+        accounts = select(caseworkers.c.username)
+        return self.connection.execute(
+            audit_log.update()
+            .where(audit_log.c.action == FAILED_LOGIN)
+            .where(audit_log.c.actor.not_in(accounts))
+            .where(audit_log.c.actor.not_like(f"{UNKNOWN_USERNAME}%"))
+            .values(actor=UNKNOWN_USERNAME)
+        ).rowcount
+
+
 def record(
     target: Engine | Connection, actor: str, action: str, subject: str, detail: str | None = None
 ) -> None:
-    """Write one entry; inside a given transaction it commits or rolls back with that work.
-    A failed login's actor is what the user typed: kept only if it is an account's name."""
+    """Write one entry on its own, or inside a given transaction (it then commits or rolls back
+    with that work). A change and its line belong in one unit of work (unit_of_work.py)."""
     if isinstance(target, Connection):
-        _write(target, actor, action, subject, detail)
+        AuditRepository(target).add(actor, action, subject, detail)
     else:
         with target.begin() as connection:
-            _write(connection, actor, action, subject, detail)
-
-
-def _write(
-    connection: Connection, actor: str, action: str, subject: str, detail: str | None
-) -> None:
-    if action == FAILED_LOGIN:
-        actor = failed_login_actor(connection, actor)
-    connection.execute(
-        audit_log.insert().values(
-            at=now_utc(), actor=actor, action=action, subject=subject, detail=detail
-        )
-    )
+            AuditRepository(connection).add(actor, action, subject, detail)
 
 
 def failed_login_actor(connection: Connection, typed: str) -> str:
@@ -75,23 +115,11 @@ def failed_login_actor(connection: Connection, typed: str) -> str:
 
 
 def forget_unknown_login_names(connection: Connection) -> int:
-    """Failed-login lines written before names were checked: those that name no account lose
-    the name. Returns how many were changed."""
-    accounts = select(caseworkers.c.username)
-    return connection.execute(
-        audit_log.update()
-        .where(audit_log.c.action == FAILED_LOGIN)
-        .where(audit_log.c.actor.not_in(accounts))
-        .where(audit_log.c.actor.not_like(f"{UNKNOWN_USERNAME}%"))
-        .values(actor=UNKNOWN_USERNAME)
-    ).rowcount
+    """See AuditRepository.forget_unknown_login_names."""
+    return AuditRepository(connection).forget_unknown_login_names()
 
 
 def entries(engine: Engine, subject: str | None = None, limit: int = 200) -> list[AuditEntry]:
     """Newest first."""
-    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-    if subject is not None:
-        query = query.where(audit_log.c.subject == subject)
     with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return [AuditEntry(_aware(r.at), r.actor, r.action, r.subject, r.detail) for r in rows]
+        return AuditRepository(connection).entries(subject, limit)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from bot.intake_queue import audit
+from bot.clock import KOMMUN_TIME_ZONE, now_utc
+from bot.intake_queue.cases import CaseRepository
 from bot.intake_queue.models import initiatives
-from bot.intake_queue.repository import LOCAL_TIME, CaseNotFound, now_utc
+
+if TYPE_CHECKING:
+    from bot.intake_queue.unit_of_work import UnitOfWork
 
 OPINION_MAX = 4000
 NAME_MAX = 120
@@ -51,22 +54,50 @@ class CaseDetails:
 
 def today() -> date:
     """Today in the kommun's calendar, for dates a caseworker leaves out."""
-    return now_utc().astimezone(LOCAL_TIME).date()
+    return now_utc().astimezone(KOMMUN_TIME_ZONE).date()
+
+
+class DetailRepository:
+    """The caseworker's details of a case, inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, reference: str) -> CaseDetails:
+        row = CaseRepository(self.connection).row(reference)
+        opinion = None
+        if row.procurement_opinion:
+            opinion = ProcurementOpinion(
+                row.procurement_opinion, row.procurement_opinion_by, row.procurement_opinion_on
+            )
+        copy = None
+        if row.declaration_copy_received_on:
+            copy = DeclarationCopy(
+                row.declaration_copy_received_on, row.declaration_copy_received_by
+            )
+        bodies = tuple(json.loads(row.concerned_bodies)) if row.concerned_bodies else ()
+        return CaseDetails(row.reference, opinion, bodies, copy)
+
+    def update(self, reference: str, **values: object) -> str:
+        """Change detail columns of the case; returns its reference as stored."""
+        row = CaseRepository(self.connection).row(reference)
+        self.connection.execute(
+            initiatives.update()
+            .where(initiatives.c.id == row.id)
+            .values(updated_at=now_utc(), **values)
+        )
+        return str(row.reference)
+
+
+def _unit(engine: Engine) -> UnitOfWork:
+    from bot.intake_queue.unit_of_work import UnitOfWork
+
+    return UnitOfWork(engine)
 
 
 def get_details(engine: Engine, reference: str) -> CaseDetails:
-    with engine.connect() as connection:
-        row = _row(connection, reference)
-    opinion = None
-    if row.procurement_opinion:
-        opinion = ProcurementOpinion(
-            row.procurement_opinion, row.procurement_opinion_by, row.procurement_opinion_on
-        )
-    copy = None
-    if row.declaration_copy_received_on:
-        copy = DeclarationCopy(row.declaration_copy_received_on, row.declaration_copy_received_by)
-    bodies = tuple(json.loads(row.concerned_bodies)) if row.concerned_bodies else ()
-    return CaseDetails(row.reference, opinion, bodies, copy)
+    with _unit(engine) as uow:
+        return uow.details.get(reference)
 
 
 def set_procurement_opinion(
@@ -80,21 +111,15 @@ def set_procurement_opinion(
         raise DetailError(f"Yttrandet får vara högst {OPINION_MAX} tecken.")
     _check_name(given_by, "Vem som lämnade yttrandet")
     _check_not_future(given_on, "Datumet för yttrandet")
-    with engine.begin() as connection:
-        row = _row(connection, reference)
-        _update(
-            connection,
-            row.id,
+    with _unit(engine) as uow:
+        stored = uow.details.update(
+            reference,
             procurement_opinion=text,
             procurement_opinion_by=given_by,
             procurement_opinion_on=given_on,
         )
-        audit.record(
-            connection,
-            actor,
-            "yttrande_upphandling",
-            row.reference,
-            f"lämnat av {given_by} {given_on.isoformat()}",
+        uow.audit.add(
+            actor, "yttrande_upphandling", stored, f"lämnat av {given_by} {given_on.isoformat()}"
         )
     return ProcurementOpinion(text, given_by, given_on)
 
@@ -111,17 +136,10 @@ def set_concerned_bodies(
             cleaned.append(name)
     if len(cleaned) > BODIES_MAX:
         raise DetailError(f"Ange högst {BODIES_MAX} nämnder och bolag.")
-    with engine.begin() as connection:
-        row = _row(connection, reference)
-        stored = json.dumps(cleaned, ensure_ascii=False) if cleaned else None
-        _update(connection, row.id, concerned_bodies=stored)
-        audit.record(
-            connection,
-            actor,
-            "berorda_namnder_bolag",
-            row.reference,
-            "; ".join(cleaned) or "listan tömd",
-        )
+    with _unit(engine) as uow:
+        value = json.dumps(cleaned, ensure_ascii=False) if cleaned else None
+        stored = uow.details.update(reference, concerned_bodies=value)
+        uow.audit.add(actor, "berorda_namnder_bolag", stored, "; ".join(cleaned) or "listan tömd")
     return tuple(cleaned)
 
 
@@ -130,39 +148,19 @@ def record_declaration_copy(
 ) -> DeclarationCopy:
     """Note that a signed paper or PDF copy of the value declaration has arrived."""
     _check_not_future(received_on, "Datumet då kopian kom in")
-    with engine.begin() as connection:
-        row = _row(connection, reference)
-        _update(
-            connection,
-            row.id,
+    with _unit(engine) as uow:
+        stored = uow.details.update(
+            reference,
             declaration_copy_received_on=received_on,
             declaration_copy_received_by=actor,
         )
-        audit.record(
-            connection,
+        uow.audit.add(
             actor,
             "intyg_kopia_mottagen",
-            row.reference,
+            stored,
             f"undertecknad kopia mottagen {received_on.isoformat()}",
         )
     return DeclarationCopy(received_on, actor)
-
-
-def _row(connection: Connection, reference: str):  # type: ignore[no-untyped-def]
-    row = connection.execute(
-        select(initiatives).where(initiatives.c.reference == reference.strip().upper())
-    ).first()
-    if row is None:
-        raise CaseNotFound(f"Inget ärende med referensen {reference}.")
-    return row
-
-
-def _update(connection: Connection, initiative_id: int, **values: object) -> None:
-    connection.execute(
-        initiatives.update()
-        .where(initiatives.c.id == initiative_id)
-        .values(updated_at=now_utc(), **values)
-    )
 
 
 def _check_name(name: str, what: str) -> None:

@@ -11,13 +11,17 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import or_, select, text
+from sqlalchemy.engine import Connection, Engine
 
+from bot.clock import now_utc
+from bot.intake_queue.cases import CaseNotFound
 from bot.intake_queue.models import handoffs
-from bot.intake_queue.repository import CaseNotFound, now_utc
+
+if TYPE_CHECKING:
+    from bot.intake_queue.unit_of_work import UnitOfWork
 
 MAX_ID = 2**63 - 1  # the largest id the database's integer column can hold
 
@@ -82,19 +86,153 @@ def _from_row(row: Any) -> Handoff:
     )
 
 
+class HandoffRepository:
+    """Handoffs inside the caller's transaction; a check and the change it guards share it."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def open_for(self, conversation_id: str) -> Handoff | None:
+        row = self.connection.execute(
+            select(handoffs)
+            .where(handoffs.c.conversation_id == conversation_id)
+            .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+            .order_by(handoffs.c.id.desc())
+            .limit(1)
+        ).first()
+        return _from_row(row) if row is not None else None
+
+    def add(
+        self,
+        conversation_id: str,
+        kind: Kind,
+        transcript: list[dict[str, str]],
+        collected: dict[str, Any] | None = None,
+        contact: dict[str, Any] | None = None,
+        question: str | None = None,
+    ) -> Handoff:
+        """Create the handoff, or return the one already open for this conversation. The look
+        and the insert are one transaction; on PostgreSQL a lock on the conversation id keeps
+        two requests at once from both finding none."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"iop_handoff:{conversation_id}"},
+            )
+        existing = self.open_for(conversation_id)
+        if existing is not None:
+            return existing
+        moment = now_utc()
+        self.connection.execute(
+            handoffs.insert().values(
+                conversation_id=conversation_id,
+                kind=kind.value,
+                status=HandoffStatus.WAITING.value,
+                created_at=moment,
+                updated_at=moment,
+                claimed_by=None,
+                question=question,
+                contact=json.dumps(contact or {}, ensure_ascii=False),
+                collected=json.dumps(collected or {}, ensure_ascii=False),
+                transcript=json.dumps(transcript, ensure_ascii=False),
+            )
+        )
+        created = self.open_for(conversation_id)
+        assert created is not None
+        return created
+
+    def get(self, handoff_id: int) -> Handoff:
+        if not 1 <= handoff_id <= MAX_ID:  # the database cannot even look such a number up
+            raise CaseNotFound(f"Det finns ingen överlämning med nummer {handoff_id}.")
+        row = self._row(handoff_id)
+        if row is None:
+            raise CaseNotFound(f"Det finns ingen överlämning med nummer {handoff_id}.")
+        return _from_row(row)
+
+    def waiting(self) -> list[Handoff]:
+        rows = self.connection.execute(
+            select(handoffs)
+            .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+            .order_by(handoffs.c.created_at)
+        ).all()
+        return [_from_row(r) for r in rows]
+
+    def recently_closed(self, limit: int) -> list[Handoff]:
+        rows = self.connection.execute(
+            select(handoffs)
+            .where(handoffs.c.status == HandoffStatus.CLOSED.value)
+            .order_by(handoffs.c.updated_at.desc())
+            .limit(limit)
+        ).all()
+        return [_from_row(r) for r in rows]
+
+    def claim(self, handoff_id: int, username: str) -> Handoff:
+        """Take an open handoff nobody else has taken; a closed one stays closed.
+
+        The check is part of the UPDATE itself, so of two caseworkers clicking at once exactly
+        one gets the conversation.
+        """
+        updated = self.connection.execute(
+            handoffs.update()
+            .where(handoffs.c.id == handoff_id)
+            .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+            .where(or_(handoffs.c.claimed_by.is_(None), handoffs.c.claimed_by == username))
+            .values(status=HandoffStatus.ACTIVE.value, claimed_by=username, updated_at=now_utc())
+        ).rowcount
+        row = self._row(handoff_id)
+        if updated:
+            return _from_row(row)
+        if row is None or row.status == HandoffStatus.CLOSED.value:
+            raise CaseNotFound(f"Ingen öppen överlämning med nummer {handoff_id}.")
+        raise HandoffTaken(f"{row.claimed_by} har redan tagit den här.")
+
+    def close(self, handoff_id: int, reason: CloseReason = CloseReason.CLOSED) -> Handoff:
+        """End an open handoff; closing it twice is refused, so only one side's action counts."""
+        result = self.connection.execute(
+            handoffs.update()
+            .where(handoffs.c.id == handoff_id)
+            .where(handoffs.c.status != HandoffStatus.CLOSED.value)
+            .values(
+                status=HandoffStatus.CLOSED.value,
+                updated_at=now_utc(),
+                closed_reason=reason.value,
+            )
+        )
+        if result.rowcount == 0:
+            raise CaseNotFound(f"Ingen öppen överlämning med nummer {handoff_id}.")
+        return _from_row(self._row(handoff_id))
+
+    def _row(self, handoff_id: int) -> Any:
+        return self.connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
+
+
+def audit_subject(handoff_id: int) -> str:
+    """How the audit log names a handoff."""
+    return f"overlamning {handoff_id}"
+
+
+CLOSE_ACTIONS = {
+    CloseReason.RESUMED: "overlamning_hand_back",
+    CloseReason.CLOSED: "overlamning_close",
+    CloseReason.CANCELLED: "overlamning_cancel",
+}
+
+
 class Handoffs:
+    """The handoffs for callers that hold an Engine (the gateway, the action server): each call
+    is its own unit of work, and a caseworker's claim or close writes its audit line in it."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def _unit(self) -> UnitOfWork:
+        from bot.intake_queue.unit_of_work import UnitOfWork
+
+        return UnitOfWork(self.engine)
+
     def open_for(self, conversation_id: str) -> Handoff | None:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(handoffs)
-                .where(handoffs.c.conversation_id == conversation_id)
-                .where(handoffs.c.status != HandoffStatus.CLOSED.value)
-                .order_by(handoffs.c.id.desc())
-            ).all()
-        return _from_row(rows[0]) if rows else None
+        with self._unit() as uow:
+            return uow.handoffs.open_for(conversation_id)
 
     def request(
         self,
@@ -106,98 +244,36 @@ class Handoffs:
         question: str | None = None,
     ) -> Handoff:
         """Create the handoff, or return the one already open for this conversation."""
-        existing = self.open_for(conversation_id)
-        if existing is not None:
-            return existing
-        moment = now_utc()
-        with self.engine.begin() as connection:
-            connection.execute(
-                handoffs.insert().values(
-                    conversation_id=conversation_id,
-                    kind=kind.value,
-                    status=HandoffStatus.WAITING.value,
-                    created_at=moment,
-                    updated_at=moment,
-                    claimed_by=None,
-                    question=question,
-                    contact=json.dumps(contact or {}, ensure_ascii=False),
-                    collected=json.dumps(collected or {}, ensure_ascii=False),
-                    transcript=json.dumps(transcript, ensure_ascii=False),
-                )
-            )
-        created = self.open_for(conversation_id)
-        assert created is not None
-        return created
+        with self._unit() as uow:
+            return uow.handoffs.add(conversation_id, kind, transcript, collected, contact, question)
 
     def get(self, handoff_id: int) -> Handoff:
-        if not 1 <= handoff_id <= MAX_ID:  # the database cannot even look such a number up
-            raise CaseNotFound(f"Det finns ingen överlämning med nummer {handoff_id}.")
-        with self.engine.connect() as connection:
-            row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
-        if row is None:
-            raise CaseNotFound(f"Det finns ingen överlämning med nummer {handoff_id}.")
-        return _from_row(row)
+        with self._unit() as uow:
+            return uow.handoffs.get(handoff_id)
 
     def recent(self, limit: int = 50) -> list[Handoff]:
         """Open handoffs first (oldest first: they have waited longest), then recently closed."""
-        open_ones = self.waiting()
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(handoffs)
-                .where(handoffs.c.status == HandoffStatus.CLOSED.value)
-                .order_by(handoffs.c.updated_at.desc())
-                .limit(limit)
-            ).all()
-        return open_ones + [_from_row(r) for r in rows]
+        with self._unit() as uow:
+            return uow.handoffs.waiting() + uow.handoffs.recently_closed(limit)
 
     def waiting(self) -> list[Handoff]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(handoffs)
-                .where(handoffs.c.status != HandoffStatus.CLOSED.value)
-                .order_by(handoffs.c.created_at)
-            ).all()
-        return [_from_row(r) for r in rows]
+        with self._unit() as uow:
+            return uow.handoffs.waiting()
 
     def claim(self, handoff_id: int, username: str) -> Handoff:
-        """Take an open handoff nobody else has taken; a closed one stays closed.
+        """Take an open handoff; the claim and its audit line commit together."""
+        with self._unit() as uow:
+            claimed = uow.handoffs.claim(handoff_id, username)
+            uow.audit.add(username, "overlamning_claim", audit_subject(handoff_id))
+        return claimed
 
-        The check is part of the UPDATE itself, so of two caseworkers clicking at once exactly
-        one gets the conversation.
-        """
-        query = (
-            handoffs.update()
-            .where(handoffs.c.id == handoff_id)
-            .where(handoffs.c.status != HandoffStatus.CLOSED.value)
-            .where(or_(handoffs.c.claimed_by.is_(None), handoffs.c.claimed_by == username))
-            .values(status=HandoffStatus.ACTIVE.value, claimed_by=username, updated_at=now_utc())
-        )
-        with self.engine.begin() as connection:
-            updated = connection.execute(query).rowcount
-            row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
-        if updated:
-            return _from_row(row)
-        if row is None or row.status == HandoffStatus.CLOSED.value:
-            raise CaseNotFound(f"Ingen öppen överlämning med nummer {handoff_id}.")
-        raise HandoffTaken(f"{row.claimed_by} har redan tagit den här.")
-
-    def close(self, handoff_id: int, reason: CloseReason = CloseReason.CLOSED) -> Handoff:
-        """End an open handoff; closing it twice is refused, so only one side's action counts."""
-        return self._set(
-            handoff_id, HandoffStatus.CLOSED, only_open=True, closed_reason=reason.value
-        )
-
-    def _set(
-        self, handoff_id: int, status: HandoffStatus, only_open: bool = False, **values: Any
+    def close(
+        self, handoff_id: int, reason: CloseReason = CloseReason.CLOSED, actor: str | None = None
     ) -> Handoff:
-        query = handoffs.update().where(handoffs.c.id == handoff_id)
-        if only_open:
-            query = query.where(handoffs.c.status != HandoffStatus.CLOSED.value)
-        with self.engine.begin() as connection:
-            result = connection.execute(
-                query.values(status=status.value, updated_at=now_utc(), **values)
-            )
-            if result.rowcount == 0:
-                raise CaseNotFound(f"Ingen öppen överlämning med nummer {handoff_id}.")
-            row = connection.execute(select(handoffs).where(handoffs.c.id == handoff_id)).first()
-        return _from_row(row)
+        """End an open handoff. With the caseworker's `actor`, the audit line is written in the
+        same transaction; without one (the user stopped waiting) there is no line."""
+        with self._unit() as uow:
+            closed = uow.handoffs.close(handoff_id, reason)
+            if actor is not None:
+                uow.audit.add(actor, CLOSE_ACTIONS[reason], audit_subject(handoff_id))
+        return closed

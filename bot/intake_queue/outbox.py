@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from bot.clock import as_utc, now_utc
 from bot.intake_queue.models import outbox
-from bot.intake_queue.repository import _aware, now_utc
+
+if TYPE_CHECKING:
+    from bot.intake_queue.unit_of_work import UnitOfWork
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 FIRST_RETRY = timedelta(minutes=1)
@@ -124,19 +128,33 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def claim(engine: Engine, limit: int = 20, now: datetime | None = None) -> list[OutboxMessage]:
-    """Take up to `limit` due messages for this sender; nobody else gets them meanwhile."""
-    now = now or now_utc()
-    token = secrets.token_hex(16)
-    candidates = select(outbox.c.id).where(_claimable(now)).order_by(outbox.c.id).limit(limit)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
+class OutboxRepository:
+    """The outbox inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(
+        self,
+        initiative_id: int | None,
+        reference: str,
+        new: list[NewMessage],
+        moment: datetime | None = None,
+        domain: str = MESSAGE_ID_DOMAIN,
+    ) -> None:
+        enqueue(self.connection, initiative_id, reference, new, moment, domain)
+
+    def claim(self, limit: int, now: datetime) -> list[OutboxMessage]:
+        """Take up to `limit` due messages for one sender; nobody else gets them meanwhile."""
+        token = secrets.token_hex(16)
+        candidates = select(outbox.c.id).where(_claimable(now)).order_by(outbox.c.id).limit(limit)
+        if self.connection.dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
-        ids = [row.id for row in connection.execute(candidates)]
+        ids = [row.id for row in self.connection.execute(candidates)]
         if not ids:
             return []
         # The same condition again: on SQLite another sender may have claimed them meanwhile.
-        connection.execute(
+        self.connection.execute(
             update(outbox)
             .where(outbox.c.id.in_(ids), _claimable(now))
             .values(
@@ -146,10 +164,52 @@ def claim(engine: Engine, limit: int = 20, now: datetime | None = None) -> list[
                 attempts=outbox.c.attempts + 1,
             )
         )
-        rows = connection.execute(
+        rows = self.connection.execute(
             select(outbox).where(outbox.c.claim_token == token).order_by(outbox.c.id)
         ).all()
-    return [_message(row) for row in rows]
+        return [_message(row) for row in rows]
+
+    def finish(self, message: OutboxMessage, **values: object) -> bool:
+        """Only the sender holding the claim may finish it."""
+        result = self.connection.execute(
+            update(outbox)
+            .where(outbox.c.id == message.id, outbox.c.claim_token == message.claim_token)
+            .values(claim_token=None, **values)
+        )
+        return result.rowcount == 1
+
+    def retry_failed(self, now: datetime) -> int:
+        return self.connection.execute(
+            update(outbox)
+            .where(outbox.c.status == MailStatus.FAILED.value)
+            .values(status=MailStatus.PENDING.value, next_attempt_at=now)
+        ).rowcount
+
+    def messages(self, include_sent: bool = False, limit: int = 200) -> list[OutboxMessage]:
+        """Unsent messages (and recent sent ones if asked), oldest first."""
+        query = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+        if not include_sent:
+            query = query.where(outbox.c.status != MailStatus.SENT.value)
+        rows = self.connection.execute(query).all()
+        return [_message(row) for row in reversed(rows)]
+
+    def for_case(self, reference: str) -> list[OutboxMessage]:
+        rows = self.connection.execute(
+            select(outbox).where(outbox.c.reference == reference).order_by(outbox.c.id)
+        ).all()
+        return [_message(row) for row in rows]
+
+
+def _unit(engine: Engine) -> UnitOfWork:
+    from bot.intake_queue.unit_of_work import UnitOfWork
+
+    return UnitOfWork(engine)
+
+
+def claim(engine: Engine, limit: int = 20, now: datetime | None = None) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for this sender; nobody else gets them meanwhile."""
+    with _unit(engine) as uow:
+        return uow.outbox.claim(limit, now or now_utc())
 
 
 def mark_sent(engine: Engine, message: OutboxMessage, now: datetime | None = None) -> bool:
@@ -186,42 +246,25 @@ def mark_failed(engine: Engine, message: OutboxMessage, error: str) -> None:
 
 
 def _finish(engine: Engine, message: OutboxMessage, **values: object) -> bool:
-    """Only the sender holding the claim may finish it."""
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(outbox)
-            .where(outbox.c.id == message.id, outbox.c.claim_token == message.claim_token)
-            .values(claim_token=None, **values)
-        )
-    return result.rowcount == 1
+    with _unit(engine) as uow:
+        return uow.outbox.finish(message, **values)
 
 
 def retry_failed(engine: Engine, now: datetime | None = None) -> int:
     """Put every failed message back in line (after the operator fixed the address or server)."""
-    with engine.begin() as connection:
-        return connection.execute(
-            update(outbox)
-            .where(outbox.c.status == MailStatus.FAILED.value)
-            .values(status=MailStatus.PENDING.value, next_attempt_at=now or now_utc())
-        ).rowcount
+    with _unit(engine) as uow:
+        return uow.outbox.retry_failed(now or now_utc())
 
 
 def messages(engine: Engine, include_sent: bool = False, limit: int = 200) -> list[OutboxMessage]:
     """For the operator: unsent messages (and recent sent ones if asked), oldest first."""
-    query = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
-    if not include_sent:
-        query = query.where(outbox.c.status != MailStatus.SENT.value)
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return [_message(row) for row in reversed(rows)]
+    with _unit(engine) as uow:
+        return uow.outbox.messages(include_sent, limit)
 
 
 def for_case(engine: Engine, reference: str) -> list[OutboxMessage]:
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(outbox).where(outbox.c.reference == reference).order_by(outbox.c.id)
-        ).all()
-    return [_message(row) for row in rows]
+    with _unit(engine) as uow:
+        return uow.outbox.for_case(reference)
 
 
 def _message(row) -> OutboxMessage:  # type: ignore[no-untyped-def]
@@ -237,9 +280,9 @@ def _message(row) -> OutboxMessage:  # type: ignore[no-untyped-def]
         message_id=row.message_id,
         status=MailStatus(row.status),
         attempts=row.attempts,
-        next_attempt_at=_aware(row.next_attempt_at),
+        next_attempt_at=as_utc(row.next_attempt_at),
         last_error=row.last_error,
-        created_at=_aware(row.created_at),
-        sent_at=_aware(row.sent_at) if row.sent_at else None,
+        created_at=as_utc(row.created_at),
+        sent_at=as_utc(row.sent_at) if row.sent_at else None,
         claim_token=row.claim_token,
     )

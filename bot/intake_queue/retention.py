@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import bindparam, case, delete, func, inspect, select, text
 from sqlalchemy.engine import Connection, CursorResult, Engine
 
-from bot.intake_queue import audit
+from bot.clock import now_utc
+from bot.intake_queue.cases import CaseNotFound
 from bot.intake_queue.handoffs import HandoffStatus, Kind
 from bot.intake_queue.models import (
     console_sessions,
@@ -39,7 +40,7 @@ from bot.intake_queue.models import (
     outbox,
     status_history,
 )
-from bot.intake_queue.repository import CaseNotFound, now_utc
+from bot.intake_queue.unit_of_work import UnitOfWork
 
 RASA_EVENTS = "events"
 RETENTION_ACTOR = "gallring"
@@ -81,7 +82,8 @@ def purge_expired(
     engine: Engine, retention: timedelta, dry_run: bool = False, now: datetime | None = None
 ) -> PurgeReport:
     cutoff = (now or now_utc()) - retention
-    with engine.begin() as connection:
+    with UnitOfWork(engine) as uow:
+        connection = uow.connection
         expired = _expired_conversations(connection, cutoff)
         kept = select(initiatives.c.conversation_id)
         # Any status: a callback nobody rang back or a chat nobody closed is personal data kept
@@ -101,9 +103,8 @@ def purge_expired(
             _delete_events(connection, expired)
             connection.execute(delete(handoffs).where(*old_handoffs))
             connection.execute(delete(console_sessions).where(old_sessions))
-            forgotten = audit.forget_unknown_login_names(connection)
-            audit.record(
-                connection,
+            forgotten = uow.audit.forget_unknown_login_names()
+            uow.audit.add(
                 RETENTION_ACTOR,
                 "gallring",
                 f"äldre än {cutoff.date().isoformat()}",
@@ -141,7 +142,8 @@ def _count_handoffs(connection: Connection, where: tuple[Any, ...]) -> tuple[int
 
 def erase_conversation(engine: Engine, conversation_id: str, actor: str, reason: str) -> int:
     """Erase one conversation and its handoffs; returns the number of events deleted."""
-    with engine.begin() as connection:
+    with UnitOfWork(engine) as uow:
+        connection = uow.connection
         case = connection.execute(
             select(initiatives.c.reference).where(initiatives.c.conversation_id == conversation_id)
         ).first()
@@ -155,7 +157,7 @@ def erase_conversation(engine: Engine, conversation_id: str, actor: str, reason:
         ).rowcount
         if deleted == 0 and handoff_rows == 0:
             raise CaseNotFound(f"Det finns inget sparat samtal med id {conversation_id}.")
-        audit.record(connection, actor, "radera_samtal", conversation_id, reason)
+        uow.audit.add(actor, "radera_samtal", conversation_id, reason)
     return deleted
 
 
@@ -196,7 +198,8 @@ def erase_case(
         raise ErasureRefused(NO_GALLRING_DECISION.format(reference=reference))
     if not _same_decision(named_decision, gallring_decision):
         raise ErasureRefused(WRONG_DECISION.format(reference=reference, decision=gallring_decision))
-    with engine.begin() as connection:
+    with UnitOfWork(engine) as uow:
+        connection = uow.connection
         row = connection.execute(
             select(initiatives.c.id, initiatives.c.conversation_id).where(
                 initiatives.c.reference == reference
@@ -211,8 +214,7 @@ def erase_case(
         connection.execute(
             delete(handoffs).where(handoffs.c.conversation_id == row.conversation_id)
         )
-        audit.record(
-            connection,
+        uow.audit.add(
             actor,
             "radera_arende",
             reference,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.cli import main
-from bot.intake_queue import audit, migrate, repository
+from bot.intake_queue import audit, migrate
 from bot.intake_queue.case_details import (
     DetailError,
     get_details,
@@ -62,11 +62,6 @@ def submit(queue: IntakeQueue, moment: datetime, name: str = "Gemenskap") -> str
         [],
         submitted_at=moment,
     ).reference
-
-
-def at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
-    """Let the queue believe it is `moment` (decisions take their time from the clock)."""
-    monkeypatch.setattr(repository, "now_utc", lambda: moment)
 
 
 # -- migrations ----------------------------------------------------------------------------------
@@ -232,21 +227,21 @@ def test_cli_sets_and_shows_the_details(
 
 
 def test_last_years_figures_do_not_change_when_an_old_case_is_decided(
-    queue: IntakeQueue, monkeypatch: pytest.MonkeyPatch
+    queue: IntakeQueue,
 ) -> None:
     old = submit(queue, datetime(2025, 11, 3, 10, tzinfo=timezone.utc), "Föreningen A")
     signed_2025 = submit(queue, datetime(2025, 2, 3, 10, tzinfo=timezone.utc), "Föreningen B")
-    at(monkeypatch, datetime(2025, 10, 1, 9, tzinfo=timezone.utc))
+    decided_at = datetime(2025, 10, 1, 9, tzinfo=timezone.utc)
     for status in (Status.UPPFOLJNINGSMOTE, Status.AVSLUTAD_IOP_TECKNAS):
-        queue.set_status(signed_2025, status, "karin", None)
+        queue.set_status(signed_2025, status, "karin", None, at=decided_at)
     report_2025 = queue.yearly_counts()[2025]
     assert report_2025 == YearCounts(submitted=2, signed=1, not_relevant=0)
 
     # In 2026 the old case is decided and a new one comes in.
     submit(queue, datetime(2026, 1, 20, 10, tzinfo=timezone.utc), "Föreningen C")
     # 23:30 UTC on New Year's Eve is already 2026 in Mora.
-    at(monkeypatch, datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc))
-    queue.set_status(old, Status.AVSLUTAD_EJ_AKTUELLT, "karin", "Inte aktuellt")
+    new_year = datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)
+    queue.set_status(old, Status.AVSLUTAD_EJ_AKTUELLT, "karin", "Inte aktuellt", at=new_year)
     counts = queue.yearly_counts()
     assert counts[2025] == report_2025
     assert counts[2026] == YearCounts(submitted=1, signed=0, not_relevant=1)

@@ -450,3 +450,42 @@ async def test_a_case_another_caseworker_has_is_taken_over_only_on_purpose(
     )
     assert over.status == 303
     assert queue.get(ref)["assigned_to"] == "bo"
+
+
+async def test_a_console_action_is_undone_when_its_audit_line_cannot_be_written(
+    client: TestClient, queue: IntakeQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.intake_queue import audit
+    from bot.intake_queue.audit import AuditRepository
+
+    def fail(*_: object, **__: object) -> None:
+        raise SQLAlchemyError("the audit log could not be written")
+
+    csrf = await log_in(client)
+    ref = reference(queue)
+    handoff = Handoffs(queue.engine).request("conv-9", Kind.CALLBACK, [])
+    monkeypatch.setattr(AuditRepository, "add", fail)
+    posts = [
+        (f"/handlaggare/arenden/{ref}/ta", {}),
+        (f"/handlaggare/arenden/{ref}/status", {"status": Status.UNDER_BEDOMNING.value}),
+        (f"/handlaggare/arenden/{ref}/berorda", {"bodies": "Socialnämnden"}),
+        (f"/handlaggare/overlamningar/{handoff.id}/ta", {}),
+        ("/handlaggare/tillganglig", {"available": "nej"}),
+        ("/handlaggare/logga-ut", {}),
+    ]
+    for path, form in posts:
+        response = await client.post(path, data={**form, "csrf_token": csrf}, allow_redirects=False)
+        assert response.status == 500, path
+    download = await client.get(f"/handlaggare/arenden/{ref}/export.json")
+    assert download.status == 500
+    monkeypatch.undo()
+    record = queue.get(ref)
+    assert (record["assigned_to"], record["status"]) == (None, Status.INKOMMEN.value)
+    assert len(record["status_history"]) == 1
+    assert Handoffs(queue.engine).get(handoff.id).status is HandoffStatus.WAITING
+    still_in = await client.get("/handlaggare/", allow_redirects=False)
+    assert still_in.status == 200  # not logged out
+    assert 'name="available" value="nej"' in await still_in.text()  # still taking chats
+    assert [e.action for e in audit.entries(queue.engine)] == ["inloggning"]

@@ -164,15 +164,14 @@ def test_list_filters_by_status_and_date(queue):
     assert len(queue.list_cases(until=date(2026, 2, 1))) == 1
 
 
-def test_yearly_counts_submissions_by_year_decisions_by_decision_year(queue, monkeypatch):
-    from bot.intake_queue import repository
+def test_yearly_counts_submissions_by_year_decisions_by_decision_year(queue):
     from bot.intake_queue.repository import YearCounts
 
     submit(queue, moment=datetime(2025, 5, 1, tzinfo=timezone.utc))
     _, second = submit(queue, moment=datetime(2025, 6, 1, tzinfo=timezone.utc))
     submit(queue, moment=datetime(2026, 6, 1, tzinfo=timezone.utc))
-    monkeypatch.setattr(repository, "now_utc", lambda: datetime(2026, 2, 1, tzinfo=timezone.utc))
-    queue.set_status(second.reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", None)
+    decided = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    queue.set_status(second.reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", None, at=decided)
     assert queue.yearly_counts() == {
         2025: YearCounts(submitted=2),
         2026: YearCounts(submitted=1, not_relevant=1),

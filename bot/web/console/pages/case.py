@@ -9,12 +9,12 @@ from aiohttp import web
 
 from bot.export.labels import format_time, status_label
 from bot.export.view import build_view
-from bot.intake_queue import case_details, outbox
+from bot.intake_queue import case_details, outbox, use_cases
 from bot.intake_queue.repository import CaseNotFound, CaseTaken
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
 from bot.web.app_keys import ENGINE, QUEUE
 from bot.web.console.auth import CONSOLE_PATH, SignedIn, login_required
-from bot.web.console.pages.common import error_page, page, record_action, redirect
+from bot.web.console.pages.common import error_page, page, redirect
 
 NO_SUCH_STATUS = "Status ändrades inte: välj en av statusarna i listan."
 MAIL_PURPOSES = {"registrator": "Till registrator", "kvittens": "Mottagningsbekräftelse"}
@@ -70,17 +70,19 @@ async def claim_case(request: web.Request, who: SignedIn) -> web.Response:
     reference = request.match_info["reference"]
     form = await request.post()
     take_over = form.get("take_over") == "1"
-    try:
+    try:  # the claim and its audit line are one transaction
         await asyncio.to_thread(
-            request.app[QUEUE].claim, reference, who.caseworker.username, None, take_over
+            use_cases.claim_case,
+            request.app[ENGINE],
+            reference,
+            who.caseworker.username,
+            None,
+            take_over,
         )
     except CaseNotFound as error:
         return error_page(request, who, 404, str(error))
     except CaseTaken as error:
         redirect(f"{CONSOLE_PATH}/arenden/{reference}", str(error))
-    await record_action(
-        request, who.caseworker.username, "ta_over_arende" if take_over else "ta_arende", reference
-    )
     redirect(f"{CONSOLE_PATH}/arenden/{reference}", "Ärendet är ditt nu.")
 
 
@@ -93,13 +95,17 @@ async def change_status(request: web.Request, who: SignedIn) -> web.Response:
         new = Status(str(form.get("status", "")))
     except ValueError:  # not one of the form's choices: say so, not Python's words
         redirect(f"{CONSOLE_PATH}/arenden/{reference}", NO_SUCH_STATUS)
-    try:
+    try:  # the change and its audit line are one transaction
         await asyncio.to_thread(
-            request.app[QUEUE].set_status, reference, new, who.caseworker.username, note
+            use_cases.change_status,
+            request.app[ENGINE],
+            reference,
+            new,
+            who.caseworker.username,
+            note,
         )
     except CaseNotFound as error:
         return error_page(request, who, 404, str(error))
     except (ValueError, TransitionError) as error:
         redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Status ändrades inte: {error}")
-    await record_action(request, who.caseworker.username, "andra_status", reference, new.value)
     redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Ny status: {status_label(new.value)}.")

@@ -8,7 +8,8 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from bot.intake_queue import audit
+from bot.intake_queue import use_cases
+from bot.intake_queue.audit import AuditLine
 from bot.profile import active_profile
 from bot.web.app_keys import ENGINE
 from bot.web.console.auth import CONSOLE_PATH, SignedIn
@@ -60,8 +61,11 @@ def error_page(
 async def record_action(
     request: web.Request, actor: str, action: str, subject: str, detail: str | None = None
 ) -> None:
-    """Every caseworker action leaves a line in the audit log (bot/intake_queue/audit.py)."""
-    await asyncio.to_thread(audit.record, request.app[ENGINE], actor, action, subject, detail)
+    """The audit line of an action that changed nothing here itself (a login, a handoff the
+    gateway ended). An action that changes something writes its line in its own unit of work
+    (bot/intake_queue/use_cases.py)."""
+    line = AuditLine(actor, action, subject, detail)
+    await asyncio.to_thread(use_cases.record_action, request.app[ENGINE], line)
 
 
 def caseworker(who: SignedIn) -> Caseworker:

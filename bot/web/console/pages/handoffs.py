@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.export.labels import format_time
 from bot.export.view import Utterance, utterance
-from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
+from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind, audit_subject
 from bot.intake_queue.repository import CaseNotFound
 from bot.intake_queue.transcripts import from_events
 from bot.profile import active_profile
@@ -117,7 +117,10 @@ async def _handoff_action(request: web.Request, who: SignedIn, action: str) -> w
         return error_page(request, who, 404, str(error))
     except HandoffConflict as error:
         redirect(target, str(error))
-    await record_action(request, by.username, f"overlamning_{action}", f"overlamning {handoff_id}")
+    if action != "claim":  # a claim's line is written with the claim (Handoffs.claim)
+        await record_action(
+            request, by.username, f"overlamning_{action}", audit_subject(handoff_id)
+        )
     redirect(target, message)
 
 

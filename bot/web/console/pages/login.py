@@ -6,6 +6,7 @@ import asyncio
 
 from aiohttp import web
 
+from bot.intake_queue.audit import AuditLine
 from bot.web.app_keys import CONSOLE_SESSIONS, SETTINGS
 from bot.web.console.auth import (
     CONSOLE_PATH,
@@ -88,8 +89,8 @@ async def login_submit(request: web.Request) -> web.Response:
 
 @login_required
 async def logout(request: web.Request, who: SignedIn) -> web.Response:
-    await asyncio.to_thread(request.app[CONSOLE_SESSIONS].end, who.token)
-    await record_action(request, who.caseworker.username, "utloggning", "konsolen")
+    line = AuditLine(who.caseworker.username, "utloggning", "konsolen")
+    await asyncio.to_thread(request.app[CONSOLE_SESSIONS].end, who.token, line)
     response = web.HTTPSeeOther(LOGIN_PATH)
     response.del_cookie(SESSION_COOKIE, path=CONSOLE_PATH)
     raise response

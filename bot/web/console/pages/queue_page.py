@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.export.labels import format_time
+from bot.intake_queue.audit import AuditLine
 from bot.intake_queue.statuses import Status
 from bot.web.app_keys import CONSOLE_SESSIONS, HANDOFFS, QUEUE
 from bot.web.console.auth import CONSOLE_PATH, SignedIn, login_required
-from bot.web.console.pages.common import page, record_action, redirect
+from bot.web.console.pages.common import page, redirect
 from bot.web.console.pages.handoffs import handoff_row
 
 
@@ -65,13 +66,9 @@ async def queue_page(request: web.Request, who: SignedIn) -> web.Response:
 async def set_availability(request: web.Request, who: SignedIn) -> web.Response:
     form = await request.post()
     available = form.get("available") == "ja"
-    await asyncio.to_thread(request.app[CONSOLE_SESSIONS].set_available, who.token, available)
-    await record_action(
-        request,
-        who.caseworker.username,
-        "tar_emot_chattar" if available else "tar_inte_emot",
-        "konsolen",
-    )
+    action = "tar_emot_chattar" if available else "tar_inte_emot"
+    line = AuditLine(who.caseworker.username, action, "konsolen")
+    await asyncio.to_thread(request.app[CONSOLE_SESSIONS].set_available, who.token, available, line)
     redirect(
         f"{CONSOLE_PATH}/",
         "Du tar emot chattar." if available else "Du tar inte emot chattar just nu.",
