@@ -8,7 +8,6 @@ so a free-text answer is never mistaken for a digression just because NLU filed 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -17,14 +16,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.checklist import start_or_resume_checklist
 from actions.conversation import checklist_answers, latest_intent
 from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
-from actions.knowledge import profile_facts
 from actions.queue_access import intake_queue
+from actions.shared import Failed, in_thread, profile_facts, start_or_resume_checklist
 from bot.assessment import Outcome, assess
 from bot.clock import now_utc_iso
 from bot.form_input import Move
+from bot.handoff_routing import MISSES_BEFORE_OFFERING_HUMAN
 from bot.intake.choices import LEGAL_FORMS, label_of
 from bot.intake.documents import numbered_list
 from bot.intake.fields import Shown, shown_in
@@ -48,7 +47,6 @@ from bot.record import build_record, document_entry, missing_for_submission
 
 logger = logging.getLogger(__name__)
 
-MISSES_BEFORE_OFFERING_HUMAN = 2
 _NOT_GIVEN = "–"
 SKIP_BUTTON = {"title": "Hoppa över", "payload": "/unsure"}
 
@@ -323,13 +321,11 @@ class ActionSubmitIntake(Action):
         def build(reference: str, submitted_at: str) -> dict[str, Any]:
             return build_record(profile, state, answers, tracker.sender_id, reference, submitted_at)
 
-        try:
-            submission = await asyncio.to_thread(
-                lambda: intake_queue().submit(state.key, build, transcript)
-            )
-        except Exception as error:  # the user must hear something; the operator gets the log
-            logger.error("Submitting intake %s failed: %s", state.key, type(error).__name__)
-            logger.debug("Submission error detail", exc_info=True)
+        submission = await in_thread(
+            lambda: intake_queue().submit(state.key, build, transcript),
+            f"Submitting intake {state.key}",
+        )
+        if isinstance(submission, Failed):
             dispatcher.utter_message(response=Response.INTAKE_SUBMIT_FAILED)
             return []
         state.reference = submission.reference
