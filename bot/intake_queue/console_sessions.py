@@ -203,11 +203,6 @@ class ConsoleSessions:
                 uow.audit.write(audit)
 
 
-def end_sessions_of(connection: Connection, username: str) -> None:
-    """End every open session of this account, inside the caller's transaction."""
-    SessionRepository(connection).end_all_for(username)
-
-
 def caseworkers_available(engine: Engine, now: datetime | None = None) -> bool:
     """Is someone logged in to the console (session valid, account not blocked), taking live
     chats, and seen in the last minute or so?"""

@@ -495,4 +495,9 @@ def test_accounts_are_created_listed_and_disabled_with_the_cli(capsys, url, monk
     assert "karin.a\tKarin A\taktivt" in run(capsys, url, "konto", "lista")[1]
     assert run(capsys, url, "konto", "sparra", "karin.a")[0] == 0
     assert authenticate(engine, "karin.a", "ett långt lösenord 42") is None
+    code, out, _ = run(capsys, url, "konto", "oppna", "karin.a", "--som", "Admin")
+    assert code == 0 and "öppet igen" in out
+    assert authenticate(engine, "karin.a", "ett långt lösenord 42") is not None
+    code, _, err = run(capsys, url, "konto", "oppna", "finns.inte")
+    assert code == 2 and "inget konto som heter finns.inte" in err
     engine.dispose()
