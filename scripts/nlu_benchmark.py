@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -18,10 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.nlu_eval import PROJECT_ROOT, evaluate
-
-BENCHMARKS = PROJECT_ROOT / "docs" / "benchmarks.md"
+from devstack.benchmarks import BENCHMARKS, machine
+from devstack.nlu_eval import evaluate
+from devstack.paths import PROJECT_ROOT, VENV_BIN
 
 # Rasa fills in its default pipeline when a config names none: the honest baseline.
 RASA_DEFAULT_CONFIG = """recipe: default.v1
@@ -57,7 +55,7 @@ def train_and_score(name: str, config: Path, workdir: Path) -> Row:
     started = time.perf_counter()
     subprocess.run(
         [
-            str(Path(sys.executable).parent / "rasa"),
+            str(VENV_BIN / "rasa"),
             "train",
             "nlu",
             "--config",
@@ -93,16 +91,6 @@ def train_and_score(name: str, config: Path, workdir: Path) -> Row:
         train_seconds=seconds,
         model_mb=model.stat().st_size / 1e6,
     )
-
-
-def machine() -> str:
-    cpus = os.cpu_count()
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split("\n")[0].split()[1])
-        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    return f"{platform.machine()}, {cpus} CPUs{memory}, Python {platform.python_version()}"
 
 
 def table(rows: list[Row]) -> str:

@@ -1,120 +1,21 @@
-"""Evaluate a trained Rasa model's intent classification on the held-out Swedish test set.
+"""Evaluate a trained Rasa model's intent classification on the held-out Swedish test sets and
+print each set's figures and the misclassified messages.
 
-Used by tests/nlu (thresholds) and scripts/nlu_benchmark.py (comparison with Rasa's default).
+    python scripts/nlu_eval.py [MODEL.tar.gz]
+
+The evaluation itself is devstack/nlu_eval.py (also used by tests/nlu and the benchmarks).
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
-HELDOUT_NO_DIACRITICS = PROJECT_ROOT / "tests" / "nlu" / "heldout_no_diacritics.yml"
-# Written by someone who never saw data/nlu or tests/nlu (issue 11): how well the NLU generalises.
-HELDOUT_INDEPENDENT = PROJECT_ROOT / "tests" / "nlu" / "heldout_independent.yml"
-# A third set by another writer who saw only docs/intents.md and the seeds, added after the
-# independent set had been used to choose the configuration: the check nothing was tuned on.
-HELDOUT_FRESH = PROJECT_ROOT / "tests" / "nlu" / "heldout_fresh.yml"
-DIACRITICS = set("åäöÅÄÖ")
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    intent: str
-
-
-@dataclass(frozen=True)
-class IntentScores:
-    macro_f1: float
-    accuracy: float
-    count: int
-    errors: tuple[tuple[str, str, str], ...]  # (text, expected, predicted)
-    precision: dict[str, float]  # per intent: of the messages given this intent, how many had it
-
-
-def load_examples(path: Path) -> list[Example]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(path))
-    return [Example(m.get("text"), m.get("intent")) for m in data.intent_examples]
-
-
-def score(examples: list[Example], predicted: list[str]) -> IntentScores:
-    from sklearn.metrics import accuracy_score, f1_score, precision_score
-
-    expected = [e.intent for e in examples]
-    labels = sorted(set(expected))
-    per_intent = precision_score(expected, predicted, labels=labels, average=None, zero_division=0)
-    return IntentScores(
-        precision=dict(zip(labels, (float(p) for p in per_intent), strict=True)),
-        macro_f1=float(f1_score(expected, predicted, labels=labels, average="macro")),
-        accuracy=float(accuracy_score(expected, predicted)),
-        count=len(examples),
-        errors=tuple(
-            (e.text, e.intent, p) for e, p in zip(examples, predicted, strict=True) if e.intent != p
-        ),
-    )
-
-
-def quiet_rasa_logging() -> None:
-    """Rasa logs each parsed message at debug level; message text must never be logged."""
-    import logging
-
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-
-
-async def _predict(model_path: Path, texts: list[str]) -> list[str]:
-    from rasa.core.agent import Agent
-
-    quiet_rasa_logging()
-    agent = Agent.load(str(model_path))
-    predictions = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        predictions.append(parsed["intent"]["name"])
-    return predictions
-
-
-def evaluate(model_path: Path) -> dict[str, IntentScores]:
-    """Scores on the first held-out set and its no-diacritics subset, and on the independent and
-    the fresh set, each also on its messages without å/ä/ö."""
-    with_diacritics = load_examples(HELDOUT)
-    without = load_examples(HELDOUT_NO_DIACRITICS)
-    independent = load_examples(HELDOUT_INDEPENDENT)
-    fresh = load_examples(HELDOUT_FRESH)
-    everything = with_diacritics + without + independent + fresh
-    predicted = asyncio.run(_predict(model_path, [e.text for e in everything]))
-    first = len(with_diacritics) + len(without)
-    first_predicted = predicted[:first]
-    independent_predicted = predicted[first : first + len(independent)]
-    fresh_predicted = predicted[first + len(independent) :]
-    return {
-        "heldout": score(with_diacritics + without, first_predicted),
-        "no_diacritics": score(without, first_predicted[len(with_diacritics) :]),
-        "independent": score(independent, independent_predicted),
-        "independent_no_diacritics": _plain(independent, independent_predicted),
-        "fresh": score(fresh, fresh_predicted),
-        "fresh_no_diacritics": _plain(fresh, fresh_predicted),
-    }
-
-
-def _plain(examples: list[Example], predicted: list[str]) -> IntentScores:
-    """Scores on the messages written without å/ä/ö."""
-    plain = [i for i, e in enumerate(examples) if not DIACRITICS & set(e.text)]
-    return score([examples[i] for i in plain], [predicted[i] for i in plain])
+from devstack.nlu_eval import MODEL, evaluate
 
 
 def main() -> int:
-    model = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
-    )
+    model = Path(sys.argv[1]) if len(sys.argv) > 1 else MODEL
     for name, result in evaluate(model).items():
         f1, accuracy = result.macro_f1, result.accuracy
         print(f"{name}: macro-F1 {f1:.3f}, accuracy {accuracy:.3f}, n={result.count}")

@@ -21,12 +21,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.nlu_benchmark import BENCHMARKS, machine
-from scripts.nlu_eval import PROJECT_ROOT, evaluate
-from scripts.training_benchmark import train
+from devstack.benchmarks import BENCHMARKS, machine, train
+from devstack.nlu_eval import evaluate
+from devstack.paths import PROJECT_ROOT, VENV_BIN
 
-VENV_BIN = Path(sys.executable).parent
 SEED = re.compile(r"(random_seed:\s*)\d+")
 
 

@@ -55,7 +55,8 @@ ensure_packages() {
 
 ensure_spacy_model() {
   local stamp="$SPACY_MODEL/.built-from" want
-  want="$(hash_of "$PROJECT_ROOT/scripts/build_spacy_model.py" "$PROJECT_ROOT/bot/spacy_lemmatizer.py" "$PROJECT_ROOT/bot/text.py" "$PROJECT_ROOT/constraints.txt")"
+  want="$(hash_of "$PROJECT_ROOT/scripts/build_spacy_model.py" "$PROJECT_ROOT/devstack/spacy_model.py" \
+    "$PROJECT_ROOT/bot/spacy_lemmatizer.py" "$PROJECT_ROOT/bot/text.py" "$PROJECT_ROOT/constraints.txt")"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
   say "Building the Swedish spaCy pipeline (lookup lemmatizer) in build/"
   rm -rf "$SPACY_MODEL"

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,16 +24,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
-import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.nlu_benchmark import BENCHMARKS, machine
-from scripts.nlu_eval import PROJECT_ROOT, evaluate
+from devstack.benchmarks import BENCHMARKS, QUIET_ENV, machine, train
+from devstack.endpoints import write_endpoints
+from devstack.nlu_eval import evaluate
+from devstack.paths import PROJECT_ROOT, VENV_BIN
+from devstack.ports import free_port
+from devstack.servers import wait_until_up
 
-VENV_BIN = Path(sys.executable).parent
 # The configuration before issue 11 (kept so the comparison can be run again).
 BEFORE = PROJECT_ROOT / "scripts" / "benchmark_configs" / "before-issue-11.yml"
-QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "RASA_MAX_CACHE_SIZE": "0"}
 
 
 @dataclass(frozen=True)
@@ -47,65 +45,8 @@ class Row:
     scores: dict[str, float]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def train(config: Path, out: Path, name: str) -> tuple[float, float]:
-    """Train from scratch; (wall seconds, CPU seconds). CPU time barely changes when something
-    else runs on the machine, so it compares configs fairly even then."""
-    cpu_before = _children_cpu()
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            str(VENV_BIN / "rasa"),
-            "train",
-            "--config",
-            str(config),
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-            "--out",
-            str(out),
-            "--fixed-model-name",
-            name,
-            "--quiet",
-        ],
-        cwd=PROJECT_ROOT,
-        check=True,
-        env={**os.environ, **QUIET_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - started, _children_cpu() - cpu_before
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _wait(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited early")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not up after {timeout} s")
-
-
 def ready_seconds(model: Path, workdir: Path) -> float:
     """Seconds from starting the Rasa server until it answers a first message over REST."""
-    from bot.intake_queue.database import tracker_store_config
-
     database = f"sqlite:///{workdir / 'ready.db'}"
     token = secrets.token_urlsafe(16)
     actions_port, rasa_port = free_port(), free_port()
@@ -117,21 +58,10 @@ def ready_seconds(model: Path, workdir: Path) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        yaml.safe_dump(
-            {
-                "action_endpoint": {
-                    "url": f"http://127.0.0.1:{actions_port}/webhook",
-                    "token": token,
-                },
-                "tracker_store": tracker_store_config(database),
-            }
-        )
-    )
+    endpoints = write_endpoints(workdir, f"http://127.0.0.1:{actions_port}", database, token)
     rasa = None
     try:
-        _wait(f"http://127.0.0.1:{actions_port}/health", actions, 120)
+        wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, timeout=120, interval=0.2)
         started = time.perf_counter()
         rasa = subprocess.Popen(
             [
@@ -155,7 +85,7 @@ def ready_seconds(model: Path, workdir: Path) -> float:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(f"http://127.0.0.1:{rasa_port}/", rasa, 600)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, timeout=600, interval=0.2)
         answer = requests.post(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
             json={"sender": uuid.uuid4().hex, "message": "hej"},

@@ -8,86 +8,12 @@ The action server's shared secret comes from ACTION_SERVER_TOKEN, never from the
 without it nothing is written (the action server refuses to start without it too).
 With several Rasa servers (docs/deployment.md), REDIS_URL or --redis-url adds Rasa's Redis lock
 store, so that only one server at a time works on a conversation; put a password in REDIS_URL,
-not on the command line.
+not on the command line. The work is done by devstack/endpoints.py.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-import yaml
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.intake_queue.database import database_url, tracker_store_config
-
-REDIS_KEY_PREFIX = "iop"  # lock keys are "iop:lock:<conversation>"; Rasa wants it alphanumeric
-
-
-def redis_lock_store_config(redis_url: str) -> dict[str, object]:
-    """Rasa 3.6's RedisLockStore settings (rasa/core/lock_store.py) from a redis:// URL."""
-    parsed = urlsplit(redis_url)
-    if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
-        raise ValueError(f"Not a redis://HOST:PORT/DB URL: {parsed.scheme}://{parsed.hostname}")
-    config: dict[str, object] = {
-        "type": "redis",
-        "url": parsed.hostname,
-        "port": parsed.port or 6379,
-        "db": int(parsed.path.lstrip("/") or 1),
-        "key_prefix": REDIS_KEY_PREFIX,
-    }
-    if parsed.password:
-        config["password"] = unquote(parsed.password)
-    if parsed.scheme == "rediss":
-        config["use_ssl"] = True
-    return config
-
-
-def endpoints(
-    actions_url: str, url: str, actions_token: str | None = None, redis_url: str | None = None
-) -> dict[str, object]:
-    action_endpoint: dict[str, str] = {"url": actions_url}
-    if actions_token:
-        action_endpoint["token"] = actions_token  # Rasa sends it as ?token=…
-    content: dict[str, object] = {
-        "action_endpoint": action_endpoint,
-        "tracker_store": tracker_store_config(url),
-    }
-    if redis_url:
-        content["lock_store"] = redis_lock_store_config(redis_url)
-    return content
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--actions-url", default="http://127.0.0.1:5055/webhook")
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("REDIS_URL") or None,
-        help="Redis lock store for several Rasa servers (default REDIS_URL; none: in-memory)",
-    )
-    args = parser.parse_args()
-    token = os.environ.get("ACTION_SERVER_TOKEN")
-    if not token or not token.strip():
-        print(
-            "ACTION_SERVER_TOKEN is not set: Rasa could not call the action server, which "
-            "refuses calls without it. Set the same secret for both (docs/deployment.md).",
-            file=sys.stderr,
-        )
-        return 2
-    url = args.database_url or database_url()
-    content = endpoints(args.actions_url, url, token, args.redis_url)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
-    args.out.chmod(0o600)  # it may hold a database password
-    return 0
-
+from devstack.endpoints import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tests.e2e.servers import free_port
+from devstack.ports import free_port
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:

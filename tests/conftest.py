@@ -1,15 +1,31 @@
-"""Shared fixtures: project paths and a fresh profile cache per test."""
+"""Shared fixtures (project paths, a fresh profile cache per test, one PostgreSQL server) and the
+markers every test gets from where it lives and what it drives (pyproject.toml lists them)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
 from bot.profile import active_profile
+from devstack.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["PROJECT_ROOT"]  # tests import the project's root from here
+TESTS = Path(__file__).resolve().parent
+# The test directory decides the kind of test.
+DIRECTORY_MARKERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "nlu": "nlu"}
+# Known to take minutes or tens of seconds on a two-core machine (node ids, or their start).
+# In tests/unit these are `slow` instead of `unit`, so `pytest -m unit` stays a quick check.
+SLOW = (
+    "unit/test_validate_data.py",  # Rasa's data validator, twice, in a subprocess
+    "unit/test_spacy_lemmatizer.py",  # builds spaCy's full Swedish lookup table (800 000 forms)
+    "unit/test_rasa_server.py::test_tensorflow_loads_without_jax",  # TensorFlow in a subprocess
+    "nlu/",  # loads the trained model and parses every held-out message
+    "e2e/test_answer_sets.py",  # 40 whole conversations
+    "e2e/test_scale_out.py",  # two Rasa servers, nginx and Redis
+)
 
 # Every property test the same on every machine and run (a red CI run must be reproducible), and
 # no per-example deadline: speed is measured by the benchmark scripts, never asserted in a test.
@@ -25,10 +41,42 @@ def _fresh_profile_cache():
     active_profile.cache_clear()
 
 
+def _drives_chromium(module: ModuleType) -> bool:
+    """A test module that imported Playwright (sync or async) starts headless Chromium."""
+    return any(
+        (getattr(value, "__module__", None) or "").startswith(("playwright", "axe_playwright"))
+        or getattr(value, "__name__", "").startswith("playwright.")
+        for value in vars(module).values()
+    )
+
+
+def markers_for(relative: str, module: ModuleType | None) -> list[str]:
+    """The markers of the test with node id `relative` (to tests/), e.g. "unit/test_x.py::t"."""
+    slow = relative.startswith(SLOW)
+    kind = DIRECTORY_MARKERS.get(relative.split("/", 1)[0])
+    names = [kind] if kind and not (kind == "unit" and slow) else []
+    if slow:
+        names.append("slow")
+    if module is not None and _drives_chromium(module):
+        names.append("browser")
+    return names
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(item.path).resolve()
+        if not path.is_relative_to(TESTS):
+            continue
+        _, separator, name = item.nodeid.partition("::")
+        node = path.relative_to(TESTS).as_posix() + separator + name
+        for marker in markers_for(node, getattr(item, "module", None)):
+            item.add_marker(marker)
+
+
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory) -> str:
     """One real PostgreSQL server for the whole run (Debian's packages, started here)."""
-    from tests.postgres import running_postgres
+    from devstack.postgres import running_postgres
 
     with running_postgres(tmp_path_factory.mktemp("postgres")) as url:
         yield url

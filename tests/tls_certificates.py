@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from devstack.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "deploy" / "nginx" / "iop-lotsen.conf"
 NGINX = Path("/usr/sbin/nginx")
@@ -91,12 +93,6 @@ def nginx_config(prefix: Path, port: int, cert: Path, key: Path, gateway: int) -
         encoding="utf-8",
     )
     return conf
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from bot.intake_queue.accounts import create_account
 from bot.intake_queue.database import make_engine
+from devstack.servers import MODEL, Stack, rasa_stack, web_gateway
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.servers import MODEL, Stack, rasa_stack, web_gateway
 
 
 @pytest.fixture(scope="session")
@@ -29,16 +29,10 @@ def sender() -> str:
     return uuid.uuid4().hex
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(scope="session")
 def pg_stack(tmp_path_factory, postgres_server) -> Stack:
     """The same stack with the intake queue and tracker store on the real PostgreSQL server."""
-    from tests.postgres import fresh_database
+    from devstack.postgres import fresh_database
 
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")

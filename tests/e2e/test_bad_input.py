@@ -15,7 +15,7 @@ import requests
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.web.session_keys import conversation_reference
-from scripts.load_test import receive_frame
+from devstack.widget import receive_frame
 from tests.e2e.conftest import Site
 
 NASTY = [

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.intake_queue.database import make_engine
-from scripts.load_test import Outcome, one_conversation, records_by_session, script
-from scripts.scale_out import Proxied, ScaleOut, scale_out_stack
+from devstack.scale_out import Proxied, ScaleOut, scale_out_stack
+from devstack.widget import Outcome, one_conversation, records_by_session, script
 from tests.postgres import fresh_database
 
 CONVERSATION_ROUTES = {"webhook", "tracker", "events", "trigger_intent"}

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.validators import InvalidValue, normalise_orgnr, normalise_phone
-from scripts.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, quiet_rasa_logging
+from devstack.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, quiet_rasa_logging
 from tests.conftest import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"

@@ -26,7 +26,7 @@ if fast:
     rasa_server.fast_model_load()
 from rasa.core.agent import Agent
 from rasa.utils.tensorflow.models import RasaModel
-from scripts.nlu_eval import HELDOUT, HELDOUT_INDEPENDENT, load_examples, quiet_rasa_logging
+from devstack.nlu_eval import HELDOUT, HELDOUT_INDEPENDENT, load_examples, quiet_rasa_logging
 
 quiet_rasa_logging()
 agent = Agent.load(sys.argv[2])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.names import Intent, names_in
-from scripts.nlu_eval import (
+from devstack.nlu_eval import (
     HELDOUT,
     HELDOUT_INDEPENDENT,
     HELDOUT_NO_DIACRITICS,

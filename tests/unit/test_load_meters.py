@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from scripts.load_test import CpuMeter, cpu_seconds, machine_cpu, rss_mb
+from devstack.meters import CpuMeter, cpu_seconds, machine_cpu, rss_mb
 
 BURN = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\n"
 

@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 
 from bot.web.rasa_client import CONVERSATION_HEADER, RasaClient
-from scripts.scale_out import NginxServer, read_access_log
-from scripts.write_endpoints import endpoints, redis_lock_store_config
+from devstack.endpoints import endpoints, redis_lock_store_config
+from devstack.scale_out import NginxServer, read_access_log
 from tests.aiohttp_app import serve
 
 

@@ -132,7 +132,7 @@ def test_the_action_server_always_checks_the_token(monkeypatch: pytest.MonkeyPat
 def test_no_endpoints_file_without_the_action_server_token(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
 ) -> None:
-    from scripts import write_endpoints
+    from devstack import endpoints as write_endpoints
 
     monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
     out = tmp_path / "endpoints.yml"

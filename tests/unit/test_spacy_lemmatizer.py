@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,8 @@ import spacy
 from spacy.lookups import Lookups
 
 from bot.spacy_lemmatizer import FACTORY, CompactLookupLemmatizer
+from devstack.spacy_model import build, build_lookup_table
 from tests.conftest import PROJECT_ROOT
-
-sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
-from build_spacy_model import build, build_lookup_table
 
 BUILT = PROJECT_ROOT / "build" / "spacy" / "sv_iop_lotsen"
 
