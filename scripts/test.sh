@@ -14,7 +14,7 @@ ensure_chromium
 cd "$PROJECT_ROOT"
 
 say "Lint (ruff)"
-"$VENV/bin/ruff" check bot actions tests scripts
+"$VENV/bin/ruff" check bot actions devstack tests scripts
 
 say "Validate training data and domain (warnings fail)"
 "$VENV/bin/python" scripts/validate_data.py
