@@ -206,7 +206,7 @@ class Conversations:
         live = await self.open_live_handoff(conversation_id)
         if live is not None:
             try:
-                await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True)
+                await self._end_live(live, CloseReason.CANCELLED, resume_dialogue=True, actor=None)
             except NotResumed:
                 return {"type": "error", "text": NOT_CANCELLED}
             except HandoffConflict:
@@ -338,14 +338,20 @@ class Conversations:
     async def hand_back(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
         """The bot takes over again and continues where the user was."""
         handoff = await self._own_active(handoff_id, caseworker)
-        return await self._end_live(handoff, CloseReason.RESUMED, resume_dialogue=True)
+        return await self._end_live(
+            handoff, CloseReason.RESUMED, resume_dialogue=True, actor=caseworker.username
+        )
 
     async def close(self, handoff_id: int, caseworker: Caseworker) -> Handoff:
         """End a live chat (the bot is there again if the user writes) or mark a callback done."""
         handoff = await self._open_not_theirs(handoff_id, caseworker, only_they_can_close)
         if handoff.is_live:
-            return await self._end_live(handoff, CloseReason.CLOSED, resume_dialogue=False)
-        closed = await asyncio.to_thread(self.handoffs.close, handoff_id, CloseReason.CLOSED)
+            return await self._end_live(
+                handoff, CloseReason.CLOSED, resume_dialogue=False, actor=caseworker.username
+            )
+        closed = await asyncio.to_thread(
+            self.handoffs.close, handoff_id, CloseReason.CLOSED, caseworker.username
+        )
         await self.hub.to_consoles({"type": "queue"})
         return closed
 
@@ -358,9 +364,10 @@ class Conversations:
         return handoff
 
     async def _end_live(
-        self, handoff: Handoff, reason: CloseReason, resume_dialogue: bool
+        self, handoff: Handoff, reason: CloseReason, resume_dialogue: bool, actor: str | None
     ) -> Handoff:
         """Resume Rasa, close the handoff, let the bot carry on (bot/web/live_handoff.py), one
-        conversation at a time."""
+        conversation at a time. A caseworker's `actor` is audited in the close's transaction;
+        the user who stops waiting has none."""
         async with self._lock(handoff.conversation_id):
-            return await self.ending.end(handoff, reason, resume_dialogue)
+            return await self.ending.end(handoff, reason, resume_dialogue, actor)

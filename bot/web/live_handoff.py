@@ -69,7 +69,13 @@ class LiveEnding:
         self.hub = hub
         self.resume_pauses = tuple(resume_pauses)
 
-    async def end(self, handoff: Handoff, reason: CloseReason, resume_dialogue: bool) -> Handoff:
+    async def end(
+        self,
+        handoff: Handoff,
+        reason: CloseReason,
+        resume_dialogue: bool,
+        actor: str | None = None,
+    ) -> Handoff:
         """Resume Rasa first (retried), then close the handoff. Call with the conversation's lock.
 
         If Rasa cannot be resumed, the handoff stays open, the caseworker is told (NotResumed)
@@ -82,7 +88,7 @@ class LiveEnding:
             raise HandoffConflict(HANDOFF_CLOSED_ALREADY)
         await self._resume(conversation_id)
         try:
-            closed = await asyncio.to_thread(self.handoffs.close, handoff.id, reason)
+            closed = await asyncio.to_thread(self.handoffs.close, handoff.id, reason, actor)
         except CaseNotFound as gone:  # closed by another gateway meanwhile
             raise HandoffConflict(HANDOFF_CLOSED_ALREADY) from gone
         state = ENDED_STATE[reason]

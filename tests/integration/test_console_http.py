@@ -299,6 +299,11 @@ async def test_callback_handoff_shown_and_closed(client: TestClient, queue: Inta
     )
     assert closed.status == 200
     assert handoffs.get(handoff.id).status is HandoffStatus.CLOSED
+    from bot.intake_queue import audit
+
+    # One line for the close, written with it; none twice.
+    closes = [e for e in audit.entries(queue.engine) if e.action == "overlamning_close"]
+    assert [(e.actor, e.subject) for e in closes] == [("anna", f"overlamning {handoff.id}")]
 
 
 async def test_console_socket_needs_session_and_token(client: TestClient) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.intake_queue import audit
 from bot.intake_queue.accounts import create_account
 from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
 from bot.intake_queue.repository import IntakeQueue
@@ -206,6 +207,8 @@ async def test_caseworker_takes_over_writes_and_hands_back(
     await conversations.hand_back(handoff_id, ANNA)
     handoff = Handoffs(queue.engine).get(handoff_id)
     assert handoff.status is HandoffStatus.CLOSED
+    hand_backs = [e for e in audit.entries(queue.engine) if e.action == "overlamning_hand_back"]
+    assert [e.actor for e in hand_backs] == [ANNA.username]
     assert handoff.closed_reason is CloseReason.RESUMED
     assert rasa.kinds()[-2:] == ["resume", "trigger"]
     assert widget.of_type("handoff")[-1]["state"] == "ended"

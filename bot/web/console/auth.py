@@ -26,6 +26,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.intake_queue.accounts import Caseworker, authenticate, find_account
+from bot.intake_queue.audit import AuditLine
 from bot.intake_queue.console_sessions import ConsoleSession, ConsoleSessions
 from bot.web.app_keys import CONSOLE_SESSIONS, ENGINE, LOGIN_THROTTLE
 from bot.web.console.throttle import LoginThrottle, Verdict
@@ -143,7 +144,8 @@ async def log_in(request: web.Request, username: str, password: str) -> str | No
         return None  # counted as a failure when the attempt began
     throttle.succeeded(username, address)
     sessions: ConsoleSessions = request.app[CONSOLE_SESSIONS]
-    session = await asyncio.to_thread(sessions.start, account.username)
+    login_line = AuditLine(account.username, "inloggning", "konsolen")
+    session = await asyncio.to_thread(sessions.start, account.username, True, login_line)
     return session.token
 
 

@@ -9,14 +9,14 @@ from aiohttp import web
 
 from bot.export.labels import format_time
 from bot.export.view import Utterance, utterance
-from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind, audit_subject
+from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
 from bot.intake_queue.repository import CaseNotFound
 from bot.intake_queue.transcripts import from_events
 from bot.profile import active_profile
 from bot.web.app_keys import CONVERSATIONS, HANDOFFS
 from bot.web.console.auth import CONSOLE_PATH, SignedIn, login_required
 from bot.web.console.collected import collected_sections
-from bot.web.console.pages.common import caseworker, error_page, page, record_action, redirect
+from bot.web.console.pages.common import caseworker, error_page, page, redirect
 from bot.web.conversation import HandoffConflict
 from bot.web.rasa_client import RasaUnavailable
 
@@ -117,10 +117,7 @@ async def _handoff_action(request: web.Request, who: SignedIn, action: str) -> w
         return error_page(request, who, 404, str(error))
     except HandoffConflict as error:
         redirect(target, str(error))
-    if action != "claim":  # a claim's line is written with the claim (Handoffs.claim)
-        await record_action(
-            request, by.username, f"overlamning_{action}", audit_subject(handoff_id)
-        )
+    # Claim, hand-back and close write their audit line with the change (Handoffs).
     redirect(target, message)
 
 

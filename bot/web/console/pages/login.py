@@ -80,7 +80,7 @@ async def login_submit(request: web.Request) -> web.Response:
     if token is None:
         await record_action(request, username[:80] or "?", "inloggning_misslyckad", "konsolen")
         return _login_form(request, WRONG_LOGIN, username, status=401)
-    await record_action(request, username, "inloggning", "konsolen")
+    # The login's audit line was written with its session (bot/web/console/auth.py).
     response = web.HTTPSeeOther(safe_next(str(form.get("next", ""))))
     set_session_cookie(response, token, request.app[SETTINGS].secure_cookies)
     response.del_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
