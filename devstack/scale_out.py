@@ -237,6 +237,29 @@ def _start_side_by_side(servers: Sequence[Server], exits: ExitStack) -> None:
         server.wait_up()
 
 
+def _rasa_servers(
+    workdir: Path, database_url: str, redis: RedisServer, actions: Sequence[ActionServer]
+) -> list[RasaServer]:
+    """One Rasa server per action server, all sharing Redis and one API token."""
+    token = secrets.token_urlsafe(24)  # one API token: the gateway may reach any server
+    rasa: list[RasaServer] = []
+    for number, action in enumerate(actions, start=1):
+        # Owner-only: database and Redis passwords, the action server's token.
+        endpoints = write_endpoints(
+            workdir,
+            action.url,
+            database_url,
+            action.token,
+            redis_url=redis.url,
+            name=f"endpoints-rasa{number}.yml",
+        )
+        server = RasaServer(workdir, endpoints, token)
+        server.env["RASA_TELEMETRY_ENABLED"] = "false"
+        server.startup_timeout = RASA_STARTUP_TIMEOUT
+        rasa.append(server)
+    return rasa
+
+
 @contextmanager
 def scale_out_stack(
     workdir: Path,
@@ -265,22 +288,7 @@ def scale_out_stack(
         actions = [ActionServer(workdir, database_url, profile) for _ in range(RASA_SERVERS)]
         _start_side_by_side(actions, exits)
 
-        token = secrets.token_urlsafe(24)  # one API token: the gateway may reach any server
-        rasa: list[RasaServer] = []
-        for number, action in enumerate(actions, start=1):
-            # Owner-only: database and Redis passwords, the action server's token.
-            endpoints = write_endpoints(
-                workdir,
-                action.url,
-                database_url,
-                action.token,
-                redis_url=redis.url,
-                name=f"endpoints-rasa{number}.yml",
-            )
-            server = RasaServer(workdir, endpoints, token)
-            server.env["RASA_TELEMETRY_ENABLED"] = "false"
-            server.startup_timeout = RASA_STARTUP_TIMEOUT
-            rasa.append(server)
+        rasa = _rasa_servers(workdir, database_url, redis, actions)
         _start_side_by_side(rasa, exits)
 
         nginx = NginxServer(workdir, [f"127.0.0.1:{s.port}" for s in rasa])
