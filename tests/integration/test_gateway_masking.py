@@ -1,21 +1,13 @@
 """Through the gateway (issue 13, item 3): every written form of a personal identity number is
 masked before Rasa sees it, in the text and in a button's payload, and on the live handoff too.
-Uses the recording stand-in for Rasa from test_gateway_routing."""
+Uses the recording stand-in for Rasa (recording_rasa.py, fixtures in conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.privacy import MASK
-from tests.integration.test_gateway_routing import (  # noqa: F401 (fixtures)
-    CONVERSATION,
-    console,
-    conversations,
-    open_live,
-    queue,
-    rasa,
-    widget,
-)
+from tests.integration.recording_rasa import CONVERSATION, open_live
 
 FORMS = [
     "811228–9874",
@@ -31,14 +23,14 @@ FORMS = [
 
 
 @pytest.mark.parametrize("written", FORMS)
-async def test_no_written_form_reaches_rasa_or_the_widget(conversations, rasa, widget, written):  # noqa: F811
+async def test_no_written_form_reaches_rasa_or_the_widget(conversations, rasa, widget, written):
     await conversations.user_message(CONVERSATION, f"mitt personnummer är {written}")
     sent, _ = rasa.calls[0][1]
     assert MASK in sent and "9874" not in sent and "９８７４" not in sent
     assert "9874" not in widget.of_type("user")[0]["text"]
 
 
-async def test_a_made_up_payload_never_reaches_rasa(conversations, rasa, widget) -> None:  # noqa: F811
+async def test_a_made_up_payload_never_reaches_rasa(conversations, rasa, widget) -> None:
     """Only the newest bot message's own buttons count (item 7), so a crafted payload with a
     number is not sent at all; the typed text that comes with it is masked like any text."""
     error = await conversations.user_message(
@@ -50,8 +42,8 @@ async def test_a_made_up_payload_never_reaches_rasa(conversations, rasa, widget)
     assert "9874" not in str(widget.frames)
 
 
-async def test_during_a_live_handoff_too(conversations, rasa, console, queue) -> None:  # noqa: F811
-    open_live(queue)
+async def test_during_a_live_handoff_too(conversations, rasa, console, gateway_queue) -> None:
+    open_live(gateway_queue)
     await conversations.user_message(CONVERSATION, "nr 81 12 28–9874")
     assert rasa.calls[-1][1][0] == f"nr {MASK}"
     assert "9874" not in str(console.frames)

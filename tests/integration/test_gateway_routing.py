@@ -5,124 +5,14 @@ the history, handing back resumes the bot, and failures give the user a clear me
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from bot.intake_queue import audit
-from bot.intake_queue.accounts import create_account
 from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
-from bot.intake_queue.repository import IntakeQueue
-from bot.web.conversation import (
-    MAX_MESSAGE_LENGTH,
-    NOT_SENT,
-    Caseworker,
-    Conversations,
-    HandoffConflict,
-)
-from bot.web.hub import ConsoleConnection, Hub
-from bot.web.rasa_client import RasaUnavailable
+from bot.web.conversation import MAX_MESSAGE_LENGTH, NOT_SENT, HandoffConflict
+from tests.integration.recording_rasa import ANNA, BO, CONVERSATION, open_live
 
-CONVERSATION = "s" + "c" * 32  # a conversation reference (bot/web/session_keys.py)
 BUTTONS = [{"title": "Ja", "payload": "/affirm"}, {"title": "Nej", "payload": "/deny"}]
-ANNA = Caseworker("anna", "Anna Berg")
-BO = Caseworker("bo", "Bo Ek")
-
-
-class RecordingRasa:
-    """Answers like Rasa's REST channel and records every call the gateway makes."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Any]] = []
-        self.replies: list[dict[str, Any]] = [{"text": "Svar från boten", "buttons": []}]
-        self.events: list[dict[str, Any]] = []  # what the tracker holds
-        self.down = False
-        self.resume_failures = 0  # how many resumes fail before one works
-
-    async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-        self._check()
-        self.calls.append(("send", (text, metadata)))
-        return list(self.replies)
-
-    async def tracker(self, sender: str, events: str = "ALL") -> dict:
-        self._check()
-        return {"events": list(self.events)}
-
-    async def say_as_caseworker(self, sender: str, text: str, name: str, username: str) -> None:
-        self._check()
-        self.calls.append(("caseworker", (text, name)))
-
-    async def resume(self, sender: str) -> None:
-        self._check()
-        self.calls.append(("resume", sender))
-        if self.resume_failures > 0:
-            self.resume_failures -= 1
-            raise RasaUnavailable("Rasa answered 503 to POST events")
-
-    async def trigger_intent(self, sender: str, intent: str) -> list[dict]:
-        self._check()
-        self.calls.append(("trigger", intent))
-        return [{"text": "Nu är jag tillbaka. Fråga 3 av 8", "buttons": []}]
-
-    def _check(self) -> None:
-        if self.down:
-            raise RasaUnavailable("down")
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _ in self.calls]
-
-
-class FakeSocket:
-    closed = False
-
-    def __init__(self) -> None:
-        self.frames: list[dict[str, Any]] = []
-
-    async def send_json(self, frame: dict[str, Any]) -> None:
-        self.frames.append(frame)
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [f for f in self.frames if f["type"] == kind]
-
-
-@pytest.fixture
-def queue(tmp_path: Path) -> IntakeQueue:
-    queue = IntakeQueue.open(f"sqlite:///{tmp_path / 'gateway.db'}")
-    create_account(queue.engine, "anna", "Anna Berg", "ett-långt-lösenord-1")
-    create_account(queue.engine, "bo", "Bo Ek", "ett-långt-lösenord-2")
-    return queue
-
-
-@pytest.fixture
-def rasa() -> RecordingRasa:
-    return RecordingRasa()
-
-
-@pytest.fixture
-def widget() -> FakeSocket:
-    return FakeSocket()
-
-
-@pytest.fixture
-def console() -> FakeSocket:
-    return FakeSocket()
-
-
-@pytest.fixture
-def conversations(queue, rasa, widget, console) -> Conversations:
-    hub = Hub()
-    hub.add_widget(CONVERSATION, widget)  # type: ignore[arg-type]
-    connection = ConsoleConnection(console, "anna", "Anna Berg")  # type: ignore[arg-type]
-    connection.joined.add(1)
-    hub.add_console(connection)
-    return Conversations(rasa, queue.engine, hub, resume_pauses=(0.01, 0.01))  # type: ignore[arg-type]
-
-
-def open_live(queue: IntakeQueue) -> int:
-    handoff = Handoffs(queue.engine).request(CONVERSATION, Kind.LIVE, transcript=[])
-    assert handoff.id == 1
-    return handoff.id
 
 
 async def test_a_message_goes_to_the_bot_and_its_answer_to_every_tab(
@@ -171,9 +61,9 @@ async def test_no_answer_from_rasa_is_never_silence(conversations, rasa, widget)
 
 @pytest.mark.parametrize("claimed", [False, True])
 async def test_during_a_live_handoff_the_bot_never_answers(
-    conversations, queue, rasa, widget, console, claimed: bool
+    conversations, gateway_queue, rasa, widget, console, claimed: bool
 ) -> None:
-    handoff_id = open_live(queue)
+    handoff_id = open_live(gateway_queue)
     if claimed:
         await conversations.claim(handoff_id, ANNA)
     rasa.replies = [{"text": "Boten försöker svara", "buttons": []}]  # as if Rasa had not paused
@@ -185,9 +75,9 @@ async def test_during_a_live_handoff_the_bot_never_answers(
 
 
 async def test_caseworker_takes_over_writes_and_hands_back(
-    conversations, queue, rasa, widget, console
+    conversations, gateway_queue, rasa, widget, console
 ) -> None:
-    handoff_id = open_live(queue)
+    handoff_id = open_live(gateway_queue)
     await conversations.claim(handoff_id, ANNA)
     assert widget.of_type("handoff")[-1] == {
         "type": "handoff",
@@ -205,9 +95,11 @@ async def test_caseworker_takes_over_writes_and_hands_back(
         await conversations.caseworker_says(handoff_id, BO, "Jag med")
 
     await conversations.hand_back(handoff_id, ANNA)
-    handoff = Handoffs(queue.engine).get(handoff_id)
+    handoff = Handoffs(gateway_queue.engine).get(handoff_id)
     assert handoff.status is HandoffStatus.CLOSED
-    hand_backs = [e for e in audit.entries(queue.engine) if e.action == "overlamning_hand_back"]
+    hand_backs = [
+        e for e in audit.entries(gateway_queue.engine) if e.action == "overlamning_hand_back"
+    ]
     assert [e.actor for e in hand_backs] == [ANNA.username]
     assert handoff.closed_reason is CloseReason.RESUMED
     assert rasa.kinds()[-2:] == ["resume", "trigger"]
@@ -220,20 +112,22 @@ async def test_caseworker_takes_over_writes_and_hands_back(
     assert widget.of_type("bot")[-1]["text"] == "Fråga 4 av 8"
 
 
-async def test_someone_elses_handoff_cannot_be_taken_or_closed(conversations, queue) -> None:
-    handoff_id = open_live(queue)
+async def test_someone_elses_handoff_cannot_be_taken_or_closed(
+    conversations, gateway_queue
+) -> None:
+    handoff_id = open_live(gateway_queue)
     await conversations.claim(handoff_id, ANNA)
     with pytest.raises(HandoffConflict):
         await conversations.claim(handoff_id, BO)
     with pytest.raises(HandoffConflict):
         await conversations.close(handoff_id, BO)
-    assert Handoffs(queue.engine).get(handoff_id).claimed_by == "anna"
+    assert Handoffs(gateway_queue.engine).get(handoff_id).claimed_by == "anna"
 
 
 async def test_closing_resumes_rasa_without_a_new_bot_message(
-    conversations, queue, rasa, widget
+    conversations, gateway_queue, rasa, widget
 ) -> None:
-    handoff_id = open_live(queue)
+    handoff_id = open_live(gateway_queue)
     await conversations.claim(handoff_id, ANNA)
     await conversations.close(handoff_id, ANNA)
     assert rasa.kinds()[-1] == "resume"
@@ -243,43 +137,49 @@ async def test_closing_resumes_rasa_without_a_new_bot_message(
         await conversations.close(handoff_id, ANNA)
 
 
-async def test_the_user_can_stop_waiting(conversations, queue, rasa, widget) -> None:
-    handoff_id = open_live(queue)
+async def test_the_user_can_stop_waiting(conversations, gateway_queue, rasa, widget) -> None:
+    handoff_id = open_live(gateway_queue)
     assert await conversations.cancel_handoff(CONVERSATION) is None  # nothing for the tab alone
-    handoff = Handoffs(queue.engine).get(handoff_id)
+    handoff = Handoffs(gateway_queue.engine).get(handoff_id)
     assert handoff.closed_reason is CloseReason.CANCELLED
     assert rasa.kinds() == ["resume", "trigger"]
     assert widget.of_type("handoff")[-1]["state"] == "ended"
 
 
-async def test_asking_twice_for_a_person_keeps_one_handoff(conversations, queue, rasa) -> None:
-    open_live(queue)
+async def test_asking_twice_for_a_person_keeps_one_handoff(
+    conversations, gateway_queue, rasa
+) -> None:
+    open_live(gateway_queue)
     await conversations.request_human(CONVERSATION)
     assert rasa.calls == []  # already waiting: the bot is not asked again
-    assert len(Handoffs(queue.engine).waiting()) == 1
+    assert len(Handoffs(gateway_queue.engine).waiting()) == 1
 
 
 async def test_a_callback_does_not_pause_the_bot(
-    conversations, queue, rasa, widget, console
+    conversations, gateway_queue, rasa, widget, console
 ) -> None:
-    Handoffs(queue.engine).request(CONVERSATION, Kind.CALLBACK, transcript=[])
+    Handoffs(gateway_queue.engine).request(CONVERSATION, Kind.CALLBACK, transcript=[])
     await conversations.user_message(CONVERSATION, "Vad är IOP?")
     assert widget.of_type("bot")[0]["text"] == "Svar från boten"
     assert console.of_type("queue") == []  # the callback was there before: nothing new to show
 
 
-async def test_session_frame_has_no_history_when_rasa_is_down(conversations, rasa, queue) -> None:
+async def test_session_frame_has_no_history_when_rasa_is_down(
+    conversations, rasa, gateway_queue
+) -> None:
     rasa.down = True
-    open_live(queue)
+    open_live(gateway_queue)
     frame = await conversations.session_frame(CONVERSATION, "the-widgets-secret")
     assert frame["history"] == [] and frame["handoff"] == "waiting"
     assert frame["id"] == "the-widgets-secret"
 
 
-async def test_personal_numbers_never_reach_rasa(conversations, rasa, widget, queue) -> None:
+async def test_personal_numbers_never_reach_rasa(
+    conversations, rasa, widget, gateway_queue
+) -> None:
     await conversations.user_message(CONVERSATION, "Jag heter Eva, 811228-9874")
     assert rasa.calls[0] == ("send", ("Jag heter Eva, ÅÅMMDD-XXXX", None))
     assert widget.of_type("user")[0]["text"] == "Jag heter Eva, ÅÅMMDD-XXXX"
-    open_live(queue)
+    open_live(gateway_queue)
     await conversations.user_message(CONVERSATION, "Mitt nummer är 19811228-9874")
     assert rasa.calls[-1] == ("send", ("Mitt nummer är ÅÅMMDD-XXXX", None))
