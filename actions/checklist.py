@@ -19,7 +19,7 @@ from actions.conversation import (
     serialise_answers,
 )
 from actions.form_exit import Exits, ReadsWordsFirst
-from actions.shared import intake_in_progress, start_or_resume_checklist
+from actions.shared import intake_in_progress, start_or_resume_checklist, tell_next_steps
 from bot.answers import is_whole_answer, parse_answer, parse_question_number
 from bot.assessment import Answer, Outcome, assess, next_unanswered
 from bot.form_input import Move, looks_like_a_name, nlu_may_decide_yes_no
@@ -103,13 +103,7 @@ class ValidateChecklistForm(ReadsWordsFirst):
     def name(self) -> str:
         return ActionName.VALIDATE_CHECKLIST
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def slots_needed(self, tracker: Tracker) -> list[str]:
         return [Slot.CHECKLIST_ANSWER] if tracker.get_slot(Slot.CHECKLIST_CURRENT) else []
 
     def validate_checklist_answer(
@@ -267,14 +261,10 @@ class ActionChecklistVerdict(Action):
                     number=profile.position(criterion.id),
                     statement=criterion.statement,
                 )
-            dispatcher.utter_message(
-                response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
-            )
+            tell_next_steps(dispatcher, profile)
         elif result.outcome is Outcome.FITS:
             dispatcher.utter_message(response=Response.VERDICT_FITS, json_message=done)
-            dispatcher.utter_message(
-                response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
-            )
+            tell_next_steps(dispatcher, profile)
         if result.outcome in (Outcome.FITS, Outcome.MAY_FIT):
             dispatcher.utter_message(response=Response.VERDICT_OFFER_INTAKE)
         else:

@@ -72,6 +72,19 @@ class ReadsWordsFirst(FormValidationAction):
     def name(self) -> str:
         """Abstract, so the SDK's action registry skips this base class."""
 
+    @abstractmethod
+    def slots_needed(self, tracker: Tracker) -> list[str]:
+        """The slots still to fill: the form's own rule, from the conversation alone."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return self.slots_needed(tracker)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

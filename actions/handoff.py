@@ -56,6 +56,12 @@ def parse_contact(text: str) -> str:
     return str(parse(step, Reply(text)))
 
 
+def read_text(step: Step, slot_value: Any, tracker: Tracker) -> str:
+    """A typed answer read as the intake reads it, personal numbers masked; InvalidValue else."""
+    value = parse(step, Reply(str(slot_value or ""), latest_intent(tracker)))
+    return mask_personal_numbers(str(value))
+
+
 class ValidateCallbackForm(ReadsWordsFirst):
     """Name, how to reach the user and their question, one at a time; each checked as typed."""
 
@@ -81,13 +87,7 @@ class ValidateCallbackForm(ReadsWordsFirst):
     def name(self) -> str:
         return ActionName.VALIDATE_CALLBACK
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def slots_needed(self, tracker: Tracker) -> list[str]:
         return callback_slots_needed(tracker)
 
     def validate_callback_name(
@@ -98,11 +98,10 @@ class ValidateCallbackForm(ReadsWordsFirst):
         domain: DomainDict,
     ) -> dict[str, Any]:
         try:
-            name = parse(NAME_STEP, Reply(str(slot_value or ""), latest_intent(tracker)))
+            return {Slot.CALLBACK_NAME: read_text(NAME_STEP, slot_value, tracker)}
         except InvalidValue:
             dispatcher.utter_message(response=Response.CALLBACK_INVALID_NAME)
             return {Slot.CALLBACK_NAME: None}
-        return {Slot.CALLBACK_NAME: mask_personal_numbers(str(name))}
 
     def validate_callback_contact(
         self,
@@ -125,7 +124,7 @@ class ValidateCallbackForm(ReadsWordsFirst):
         domain: DomainDict,
     ) -> dict[str, Any]:
         try:
-            question = parse(QUESTION_STEP, Reply(str(slot_value or ""), latest_intent(tracker)))
+            return {Slot.CALLBACK_QUESTION: read_text(QUESTION_STEP, slot_value, tracker)}
         except InvalidValue as error:
             response = (
                 Response.CALLBACK_INVALID_QUESTION_LONG
@@ -134,7 +133,6 @@ class ValidateCallbackForm(ReadsWordsFirst):
             )
             dispatcher.utter_message(response=response)
             return {Slot.CALLBACK_QUESTION: None}
-        return {Slot.CALLBACK_QUESTION: mask_personal_numbers(str(question))}
 
 
 class ActionSubmitCallback(Action):

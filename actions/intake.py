@@ -19,7 +19,13 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import checklist_answers, latest_intent
 from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
 from actions.queue_access import intake_queue
-from actions.shared import Failed, in_thread, profile_facts, start_or_resume_checklist
+from actions.shared import (
+    Failed,
+    in_thread,
+    profile_facts,
+    start_or_resume_checklist,
+    tell_next_steps,
+)
 from bot.assessment import Outcome, assess
 from bot.clock import now_utc_iso
 from bot.form_input import Move
@@ -55,6 +61,21 @@ def intake_state(tracker: Tracker) -> IntakeState | None:
     return IntakeState.from_slot(tracker.get_slot(Slot.INTAKE))
 
 
+def open_step(profile: Profile, tracker: Tracker) -> tuple[IntakeState, Step] | None:
+    """The intake under way and the step it waits on; None when there is no such step."""
+    state = intake_state(tracker)
+    step = next_step(profile, state) if state else None
+    return (state, step) if state is not None and step is not None else None
+
+
+def said_already_submitted(dispatcher: CollectingDispatcher, state: IntakeState | None) -> bool:
+    """A sent intake is never sent or started again: the user hears its reference instead."""
+    if state is None or not state.submitted:
+        return False
+    dispatcher.utter_message(response=Response.INTAKE_ALREADY_SUBMITTED, reference=state.reference)
+    return True
+
+
 def question_key(step: Step) -> str:
     if step.id.startswith(f"{PARTNER_PREFIX}:"):
         return f"partner_{step.id.split(':')[2]}"  # partner_orgnr, partner_legal_form
@@ -82,10 +103,7 @@ class ActionStartIntake(Action):
     ) -> list[EventType]:
         profile = active_profile()
         state = intake_state(tracker)
-        if state and state.submitted:
-            dispatcher.utter_message(
-                response=Response.INTAKE_ALREADY_SUBMITTED, reference=state.reference
-            )
+        if said_already_submitted(dispatcher, state):
             return []
         verdict = assess(profile.criteria, checklist_answers(tracker)).outcome
         if verdict is Outcome.INCOMPLETE:
@@ -148,10 +166,10 @@ class ActionAskIntakeAnswer(Action):
         if tracker.get_slot(Slot.PENDING_ANSWER):
             return []  # "Vill du pausa, eller är ”…” ditt svar?" is the open question now
         profile = active_profile()
-        state = intake_state(tracker)
-        step = next_step(profile, state) if state else None
-        if state is None or step is None:
+        found = open_step(profile, tracker)
+        if found is None:
             return []
+        state, step = found
         if step.section.value not in state.announced and step.section is not Section.SUMMARY:
             state.announced.append(step.section.value)
             dispatcher.utter_message(
@@ -231,13 +249,7 @@ class ValidateIntakeForm(ReadsWordsFirst):
     def name(self) -> str:
         return ActionName.VALIDATE_INTAKE
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def slots_needed(self, tracker: Tracker) -> list[str]:
         state = intake_state(tracker)
         if state is None or state.submitted or next_step(active_profile(), state) is None:
             return []
@@ -252,10 +264,9 @@ class ValidateIntakeForm(ReadsWordsFirst):
             dispatcher, tracker, profile_facts(profile)
         ):
             return True
-        state = intake_state(tracker)
-        step = next_step(profile, state) if state else None
-        if step is not None:
-            explain_step(dispatcher, profile, step)
+        found = open_step(profile, tracker)
+        if found is not None:
+            explain_step(dispatcher, profile, found[1])
         return True
 
     def validate_intake_answer(
@@ -266,10 +277,10 @@ class ValidateIntakeForm(ReadsWordsFirst):
         domain: DomainDict,
     ) -> dict[str, Any]:
         profile = active_profile()
-        state = intake_state(tracker)
-        step = next_step(profile, state) if state else None
-        if state is None or step is None:
+        found = open_step(profile, tracker)
+        if found is None:
             return {Slot.INTAKE_ANSWER: None}
+        state, step = found
         reply = Reply(str(slot_value or ""), latest_intent(tracker))
         outcome = apply_reply(profile, state, step, reply)
         if outcome.result is Result.INVALID:
@@ -307,10 +318,7 @@ class ActionSubmitIntake(Action):
         if state is None:
             dispatcher.utter_message(response=Response.ANYTHING_ELSE)
             return []
-        if state.submitted:
-            dispatcher.utter_message(
-                response=Response.INTAKE_ALREADY_SUBMITTED, reference=state.reference
-            )
+        if said_already_submitted(dispatcher, state):
             return []
         if missing_for_submission(profile, state):
             dispatcher.utter_message(response=Response.INTAKE_INCOMPLETE)
@@ -330,9 +338,7 @@ class ActionSubmitIntake(Action):
             return []
         state.reference = submission.reference
         dispatcher.utter_message(response=Response.INTAKE_SUBMITTED, reference=submission.reference)
-        dispatcher.utter_message(
-            response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps
-        )
+        tell_next_steps(dispatcher, profile)
         # Where to send the documents that exist or come later, quoting the reference.
         to_send = [
             profile.document(document_id).name

@@ -83,6 +83,11 @@ def start_or_resume_checklist(
     ]
 
 
+def tell_next_steps(dispatcher: CollectingDispatcher, profile: Profile) -> None:
+    """What happens next with an initiative: after a hopeful verdict and after sending it in."""
+    dispatcher.utter_message(response=Response.VERDICT_NEXT_STEPS, next_steps=profile.next_steps)
+
+
 def profile_facts(profile: Profile) -> dict[str, Any]:
     """Values the knowledge responses may refer to, e.g. {next_steps} or {documents}."""
     return {
