@@ -19,12 +19,8 @@ from bot.web.hub import ConsoleConnection, Hub
 from bot.web.settings import GatewaySettings
 from devstack.ports import free_port
 from tests.intake_fixtures import all_yes, complete_state
-from tests.integration.console_login import PASSWORD
+from tests.integration.console_login import EVIL_NAME, PASSWORD
 from tests.integration.recording_rasa import CONVERSATION, FakeSocket, RecordingRasa
-
-# The organisation of the one case in `console_queue`: its name must be escaped on every page.
-EVIL_NAME = "Föreningen <script>alert(1)</script> & vänner"
-
 
 # -- the gateway's routing (bot/web/conversation.py) ---------------------------------------------
 

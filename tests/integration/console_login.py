@@ -1,4 +1,5 @@
-"""Logging in to the caseworker console over an aiohttp test client, as a browser does."""
+"""Logging in to the caseworker console over an aiohttp test client, as a browser does, and the
+test data the console fixtures (conftest.py) share."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from aiohttp.test_utils import TestClient
 
 PASSWORD = "ett-långt-lösenord-42"
+# The organisation of the one case in `console_queue`: its name must be escaped on every page.
+EVIL_NAME = "Föreningen <script>alert(1)</script> & vänner"
 
 
 async def login_token(client: TestClient) -> str:

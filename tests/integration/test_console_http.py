@@ -8,106 +8,44 @@ record or handoff. The live chat itself is tested in the browser (tests/e2e/test
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import AsyncIterator
 from html import escape
-from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.assessment import Answer
-from bot.intake_queue.accounts import create_account, set_active
+from bot.intake_queue.accounts import set_active
 from bot.intake_queue.handoffs import Handoffs, HandoffStatus, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.intake_queue.statuses import Status
 from bot.profile import load_profile
 from bot.record import build_record
-from bot.web.app import create_app
-from bot.web.settings import GatewaySettings
-from tests.e2e.servers import free_port
 from tests.intake_fixtures import all_yes, complete_state
-
-PASSWORD = "ett-långt-lösenord-42"
-EVIL_NAME = "Föreningen <script>alert(1)</script> & vänner"
-
-
-@pytest.fixture
-def queue(tmp_path: Path) -> IntakeQueue:
-    queue = IntakeQueue.open(f"sqlite:///{tmp_path / 'console.db'}")
-    create_account(queue.engine, "anna", "Anna Berg", PASSWORD)
-    create_account(queue.engine, "bo", "Bo Ek", PASSWORD)
-    profile = load_profile("mora")
-    state = complete_state(profile, {"org_name": EVIL_NAME})
-    queue.submit(
-        state.key,
-        lambda ref, at: build_record(profile, state, all_yes(profile), "conv-1", ref, at),
-        [{"at": "2026-11-30T09:00:00+00:00", "sender": "user", "text": "Hej <b>där</b>"}],
-    )
-    return queue
-
-
-@pytest.fixture
-async def client(queue: IntakeQueue) -> AsyncIterator[TestClient]:
-    settings = GatewaySettings(
-        rasa_url=f"http://127.0.0.1:{free_port()}",  # nobody listens: Rasa is "down"
-        rasa_token="t",
-        database_url=str(queue.engine.url),
-        allowed_origins=(),
-        secure_cookies=False,
-    )
-    async with TestClient(TestServer(create_app(settings, queue))) as test_client:
-        yield test_client
+from tests.integration.console_login import EVIL_NAME, PASSWORD, log_in, login_token
 
 
 def reference(queue: IntakeQueue) -> str:
     return queue.list_cases()[0].reference
 
 
-async def login_token(client: TestClient) -> str:
-    page = await client.get("/handlaggare/logga-in")
-    assert page.status == 200
-    return _csrf(await page.text())
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"\s+name="csrf_token"', html
-    )
-    assert match, "no CSRF token in the form"
-    return match.group(1)
-
-
-async def log_in(client: TestClient, username: str = "anna") -> str:
-    """Logs in and returns the session's CSRF token, read from the queue page."""
-    token = await login_token(client)
-    response = await client.post(
-        "/handlaggare/logga-in",
-        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": ""},
-        allow_redirects=False,
-    )
-    assert response.status == 303
-    page = await client.get("/handlaggare/")
-    assert page.status == 200
-    return _csrf(await page.text())
-
-
-async def test_pages_need_a_login(client: TestClient, queue: IntakeQueue) -> None:
-    ref = reference(queue)
+async def test_pages_need_a_login(console_client: TestClient, console_queue: IntakeQueue) -> None:
+    ref = reference(console_queue)
     for path in ("/handlaggare/", f"/handlaggare/arenden/{ref}", "/handlaggare/overlamningar/1"):
-        response = await client.get(path, allow_redirects=False)
+        response = await console_client.get(path, allow_redirects=False)
         assert response.status == 303
         assert response.headers["Location"].startswith("/handlaggare/logga-in?next=")
-    export = await client.get(f"/handlaggare/arenden/{ref}/export.json", allow_redirects=False)
+    export = await console_client.get(
+        f"/handlaggare/arenden/{ref}/export.json", allow_redirects=False
+    )
     assert export.status == 303
-    post = await client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": "x"})
+    post = await console_client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": "x"})
     assert post.status == 403
-    assert queue.get(ref)["assigned_to"] is None
+    assert console_queue.get(ref)["assigned_to"] is None
 
 
-async def test_login_sets_a_strict_http_only_cookie(client: TestClient) -> None:
-    token = await login_token(client)
-    response = await client.post(
+async def test_login_sets_a_strict_http_only_cookie(console_client: TestClient) -> None:
+    token = await login_token(console_client)
+    response = await console_client.post(
         "/handlaggare/logga-in",
         data={"username": "anna", "password": PASSWORD, "csrf_token": token, "next": ""},
         allow_redirects=False,
@@ -118,9 +56,9 @@ async def test_login_sets_a_strict_http_only_cookie(client: TestClient) -> None:
     assert cookie["path"] == "/handlaggare"
 
 
-async def test_login_without_the_form_token_is_refused(client: TestClient) -> None:
-    await login_token(client)
-    response = await client.post(
+async def test_login_without_the_form_token_is_refused(console_client: TestClient) -> None:
+    await login_token(console_client)
+    response = await console_client.post(
         "/handlaggare/logga-in",
         data={"username": "anna", "password": PASSWORD, "csrf_token": "forged"},
         allow_redirects=False,
@@ -130,17 +68,17 @@ async def test_login_without_the_form_token_is_refused(client: TestClient) -> No
     assert "för gammal" in await response.text()
 
 
-async def test_wrong_password_then_throttled(client: TestClient) -> None:
+async def test_wrong_password_then_throttled(console_client: TestClient) -> None:
     for _ in range(5):
-        token = await login_token(client)
-        response = await client.post(
+        token = await login_token(console_client)
+        response = await console_client.post(
             "/handlaggare/logga-in",
             data={"username": "anna", "password": "fel-lösenord-123", "csrf_token": token},
         )
         assert response.status == 401
         assert "Fel användarnamn eller lösenord" in await response.text()
-    token = await login_token(client)
-    response = await client.post(
+    token = await login_token(console_client)
+    response = await console_client.post(
         "/handlaggare/logga-in",
         data={"username": "anna", "password": PASSWORD, "csrf_token": token},
         allow_redirects=False,
@@ -148,86 +86,88 @@ async def test_wrong_password_then_throttled(client: TestClient) -> None:
     assert response.status == 429
     assert "iop_handlaggare" not in response.cookies
     # Another caseworker is not locked out by someone guessing Anna's password.
-    assert await log_in(client, "bo")
+    assert await log_in(console_client, "bo")
 
 
 async def test_queue_lists_cases_with_user_text_escaped(
-    client: TestClient, queue: IntakeQueue
+    console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
-    await log_in(client)
-    html = await (await client.get("/handlaggare/")).text()
-    assert reference(queue) in html
+    await log_in(console_client)
+    html = await (await console_client.get("/handlaggare/")).text()
+    assert reference(console_queue) in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-async def test_security_headers(client: TestClient) -> None:
-    response = await client.get("/handlaggare/logga-in")
+async def test_security_headers(console_client: TestClient) -> None:
+    response = await console_client.get("/handlaggare/logga-in")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
 
 
 async def test_status_change_needs_the_session_token(
-    client: TestClient, queue: IntakeQueue
+    console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
-    csrf = await log_in(client)
-    ref = reference(queue)
-    forged = await client.post(
+    csrf = await log_in(console_client)
+    ref = reference(console_queue)
+    forged = await console_client.post(
         f"/handlaggare/arenden/{ref}/status",
         data={"status": Status.UNDER_BEDOMNING.value, "note": "x", "csrf_token": "forged"},
         allow_redirects=False,
     )
     assert forged.status == 403
-    assert queue.get(ref)["status"] == Status.INKOMMEN.value
+    assert console_queue.get(ref)["status"] == Status.INKOMMEN.value
 
-    done = await client.post(
+    done = await console_client.post(
         f"/handlaggare/arenden/{ref}/status",
         data={"status": Status.UNDER_BEDOMNING.value, "note": "Ser lovande ut", "csrf_token": csrf},
         allow_redirects=False,
     )
     assert done.status == 303
-    record = queue.get(ref)
+    record = console_queue.get(ref)
     assert record["status"] == Status.UNDER_BEDOMNING.value
     last = record["status_history"][-1]
     assert (last["actor"], last["note"]) == ("anna", "Ser lovande ut")
-    page = await (await client.get(f"/handlaggare/arenden/{ref}")).text()
+    page = await (await console_client.get(f"/handlaggare/arenden/{ref}")).text()
     assert "Ser lovande ut" in page and "Ny status" in page
 
 
 async def test_an_impossible_status_is_refused_politely(
-    client: TestClient, queue: IntakeQueue
+    console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
-    csrf = await log_in(client)
-    ref = reference(queue)
-    response = await client.post(
+    csrf = await log_in(console_client)
+    ref = reference(console_queue)
+    response = await console_client.post(
         f"/handlaggare/arenden/{ref}/status",
         data={"status": Status.AVSLUTAD_IOP_TECKNAS.value, "csrf_token": csrf},
     )
     assert response.status == 200
     assert "Status ändrades inte" in await response.text()
-    assert queue.get(ref)["status"] == Status.INKOMMEN.value
+    assert console_queue.get(ref)["status"] == Status.INKOMMEN.value
 
 
 async def test_an_unknown_status_is_answered_in_swedish_not_in_python(
-    client: TestClient, queue: IntakeQueue
+    console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
-    csrf = await log_in(client)
-    ref = reference(queue)
+    csrf = await log_in(console_client)
+    ref = reference(console_queue)
     for forged in ("", "klar", "'; DROP TABLE"):
-        response = await client.post(
+        response = await console_client.post(
             f"/handlaggare/arenden/{ref}/status", data={"status": forged, "csrf_token": csrf}
         )
         assert response.status == 200
         page = await response.text()
         assert "välj en av statusarna i listan" in page
         assert "is not a valid" not in page
-    assert queue.get(ref)["status"] == Status.INKOMMEN.value
+    assert console_queue.get(ref)["status"] == Status.INKOMMEN.value
 
 
-async def test_a_login_form_that_is_not_utf8_gets_the_form_again(client: TestClient) -> None:
-    await login_token(client)
-    response = await client.post(
+async def test_a_login_form_that_is_not_utf8_gets_the_form_again(
+    console_client: TestClient,
+) -> None:
+    await login_token(console_client)
+    response = await console_client.post(
         "/handlaggare/logga-in",
         data=b"username=anna&password=\xff\xfe",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -238,48 +178,52 @@ async def test_a_login_form_that_is_not_utf8_gets_the_form_again(client: TestCli
     assert "Försök igen" in await response.text()
 
 
-async def test_claim_and_exports(client: TestClient, queue: IntakeQueue) -> None:
-    csrf = await log_in(client)
-    ref = reference(queue)
-    claimed = await client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf})
+async def test_claim_and_exports(console_client: TestClient, console_queue: IntakeQueue) -> None:
+    csrf = await log_in(console_client)
+    ref = reference(console_queue)
+    claimed = await console_client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf})
     assert claimed.status == 200 and "Ärendet är ditt nu" in await claimed.text()
-    assert queue.get(ref)["assigned_to"] == "anna"
+    assert console_queue.get(ref)["assigned_to"] == "anna"
 
-    exported = await client.get(f"/handlaggare/arenden/{ref}/export.json")
+    exported = await console_client.get(f"/handlaggare/arenden/{ref}/export.json")
     assert exported.headers["Content-Disposition"] == f'attachment; filename="{ref}.json"'
     record = json.loads(await exported.text())
     assert record["reference"] == ref and record["organisation"]["name"] == EVIL_NAME
-    pdf = await client.get(f"/handlaggare/arenden/{ref}/export.pdf")
+    pdf = await console_client.get(f"/handlaggare/arenden/{ref}/export.pdf")
     assert pdf.content_type == "application/pdf"
     assert (await pdf.read()).startswith(b"%PDF-")
 
 
-async def test_unknown_case_is_a_friendly_404(client: TestClient) -> None:
-    await log_in(client)
-    response = await client.get("/handlaggare/arenden/IOP-2026-9999")
+async def test_unknown_case_is_a_friendly_404(console_client: TestClient) -> None:
+    await log_in(console_client)
+    response = await console_client.get("/handlaggare/arenden/IOP-2026-9999")
     assert response.status == 404
     assert "IOP-2026-9999" in await response.text()
 
 
-async def test_logout_ends_the_session(client: TestClient) -> None:
-    csrf = await log_in(client)
-    response = await client.post(
+async def test_logout_ends_the_session(console_client: TestClient) -> None:
+    csrf = await log_in(console_client)
+    response = await console_client.post(
         "/handlaggare/logga-ut", data={"csrf_token": csrf}, allow_redirects=False
     )
     assert response.status == 303
-    again = await client.get("/handlaggare/", allow_redirects=False)
+    again = await console_client.get("/handlaggare/", allow_redirects=False)
     assert again.status == 303 and "logga-in" in again.headers["Location"]
 
 
-async def test_a_blocked_account_is_out_at_once(client: TestClient, queue: IntakeQueue) -> None:
-    await log_in(client)
-    set_active(queue.engine, "anna", False)
-    response = await client.get("/handlaggare/", allow_redirects=False)
+async def test_a_blocked_account_is_out_at_once(
+    console_client: TestClient, console_queue: IntakeQueue
+) -> None:
+    await log_in(console_client)
+    set_active(console_queue.engine, "anna", False)
+    response = await console_client.get("/handlaggare/", allow_redirects=False)
     assert response.status == 303
 
 
-async def test_callback_handoff_shown_and_closed(client: TestClient, queue: IntakeQueue) -> None:
-    handoffs = Handoffs(queue.engine)
+async def test_callback_handoff_shown_and_closed(
+    console_client: TestClient, console_queue: IntakeQueue
+) -> None:
+    handoffs = Handoffs(console_queue.engine)
     handoff = handoffs.request(
         "conv-2",
         Kind.CALLBACK,
@@ -288,13 +232,13 @@ async def test_callback_handoff_shown_and_closed(client: TestClient, queue: Inta
         contact={"name": "Eva <i>Lund</i>", "phone": "070-123 45 67"},
         question="Hur lång tid tar det?",
     )
-    csrf = await log_in(client)
-    queue_page = await (await client.get("/handlaggare/")).text()
+    csrf = await log_in(console_client)
+    queue_page = await (await console_client.get("/handlaggare/")).text()
     assert f'data-handoff-id="{handoff.id}"' in queue_page
-    page = await (await client.get(f"/handlaggare/overlamningar/{handoff.id}")).text()
+    page = await (await console_client.get(f"/handlaggare/overlamningar/{handoff.id}")).text()
     assert "Hur lång tid tar det?" in page and "070-123 45 67" in page
     assert "Eva &lt;i&gt;Lund&lt;/i&gt;" in page and "Ring mig" in page
-    closed = await client.post(
+    closed = await console_client.post(
         f"/handlaggare/overlamningar/{handoff.id}/avsluta", data={"csrf_token": csrf}
     )
     assert closed.status == 200
@@ -302,17 +246,17 @@ async def test_callback_handoff_shown_and_closed(client: TestClient, queue: Inta
     from bot.intake_queue import audit
 
     # One line for the close, written with it; none twice.
-    closes = [e for e in audit.entries(queue.engine) if e.action == "overlamning_close"]
+    closes = [e for e in audit.entries(console_queue.engine) if e.action == "overlamning_close"]
     assert [(e.actor, e.subject) for e in closes] == [("anna", f"overlamning {handoff.id}")]
 
 
-async def test_console_socket_needs_session_and_token(client: TestClient) -> None:
-    response = await client.get("/handlaggare/ws?csrf=x")
+async def test_console_socket_needs_session_and_token(console_client: TestClient) -> None:
+    response = await console_client.get("/handlaggare/ws?csrf=x")
     assert response.status == 403
-    csrf = await log_in(client)
-    forged = await client.get("/handlaggare/ws?csrf=forged")
+    csrf = await log_in(console_client)
+    forged = await console_client.get("/handlaggare/ws?csrf=forged")
     assert forged.status == 403
-    socket = await client.ws_connect(f"/handlaggare/ws?csrf={csrf}")
+    socket = await console_client.ws_connect(f"/handlaggare/ws?csrf={csrf}")
     await socket.send_json({"type": "ping"})
     await socket.send_json({"type": "say", "handoff": 999, "text": "hej"})
     reply = await socket.receive_json(timeout=10)
@@ -320,24 +264,26 @@ async def test_console_socket_needs_session_and_token(client: TestClient) -> Non
     await socket.close()
 
 
-async def test_widget_socket_refuses_foreign_origins(client: TestClient) -> None:
-    response = await client.get("/chat/ws", headers={"Origin": "https://evil.example"})
+async def test_widget_socket_refuses_foreign_origins(console_client: TestClient) -> None:
+    response = await console_client.get("/chat/ws", headers={"Origin": "https://evil.example"})
     assert response.status == 403
 
 
-async def test_every_caseworker_action_is_audited(client: TestClient, queue: IntakeQueue) -> None:
+async def test_every_caseworker_action_is_audited(
+    console_client: TestClient, console_queue: IntakeQueue
+) -> None:
     from bot.intake_queue import audit
 
-    csrf = await log_in(client)
-    ref = reference(queue)
-    await client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf})
-    await client.post(
+    csrf = await log_in(console_client)
+    ref = reference(console_queue)
+    await console_client.post(f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf})
+    await console_client.post(
         f"/handlaggare/arenden/{ref}/status",
         data={"status": Status.UNDER_BEDOMNING.value, "note": "x", "csrf_token": csrf},
     )
-    await client.get(f"/handlaggare/arenden/{ref}/export.pdf")
-    await client.post("/handlaggare/logga-ut", data={"csrf_token": csrf})
-    done = [(e.actor, e.action, e.subject) for e in reversed(audit.entries(queue.engine))]
+    await console_client.get(f"/handlaggare/arenden/{ref}/export.pdf")
+    await console_client.post("/handlaggare/logga-ut", data={"csrf_token": csrf})
+    done = [(e.actor, e.action, e.subject) for e in reversed(audit.entries(console_queue.engine))]
     assert done == [
         ("anna", "inloggning", "konsolen"),
         ("anna", "ta_arende", ref),
@@ -347,11 +293,11 @@ async def test_every_caseworker_action_is_audited(client: TestClient, queue: Int
     ]
 
 
-async def test_widget_config_tells_the_privacy_facts(client: TestClient) -> None:
+async def test_widget_config_tells_the_privacy_facts(console_client: TestClient) -> None:
     from bot.profile import active_profile
 
     profile = active_profile()
-    response = await client.get("/chat/config", headers={"Origin": "https://evil.example"})
+    response = await console_client.get("/chat/config", headers={"Origin": "https://evil.example"})
     assert await response.json() == {
         "kommun": profile.kommun.name,
         "retention_days": profile.retention_days,
@@ -361,20 +307,20 @@ async def test_widget_config_tells_the_privacy_facts(client: TestClient) -> None
 
 
 async def test_the_case_page_shows_the_self_assessment_and_what_to_look_at_first(
-    client: TestClient, queue: IntakeQueue
+    console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
     """An initiative with three "nej" is received; the caseworker sees why, first."""
     profile = load_profile("mora")
     failed = profile.criteria[4:7]
     answers = {**all_yes(profile), **dict.fromkeys((c.id for c in failed), Answer.NO)}
     state = complete_state(profile)
-    submitted = queue.submit(
+    submitted = console_queue.submit(
         state.key,
         lambda ref, at: build_record(profile, state, answers, "conv-2", ref, at),
         [],
     )
-    await log_in(client)
-    page = await (await client.get(f"/handlaggare/arenden/{submitted.reference}")).text()
+    await log_in(console_client)
+    page = await (await console_client.get(f"/handlaggare/arenden/{submitted.reference}")).text()
     assert "Organisationens första bedömning" in page and "Passar inte" in page
     assert "Titta först på:" in page
     for criterion in failed:
@@ -384,9 +330,9 @@ async def test_the_case_page_shows_the_self_assessment_and_what_to_look_at_first
 # -- login throttling behind the proxy (issue 13, item 4) -----------------------------------------
 
 
-async def _try_login(client: TestClient, username: str, password: str, address: str) -> int:
-    token = await login_token(client)
-    response = await client.post(
+async def _try_login(console_client: TestClient, username: str, password: str, address: str) -> int:
+    token = await login_token(console_client)
+    response = await console_client.post(
         "/handlaggare/logga-in",
         data={"username": username, "password": password, "csrf_token": token, "next": ""},
         headers={"X-Forwarded-For": address},  # as nginx on the same host writes it
@@ -396,7 +342,7 @@ async def _try_login(client: TestClient, username: str, password: str, address: 
 
 
 async def test_a_guesser_elsewhere_neither_locks_the_caseworker_out_nor_costs_a_hash(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    console_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.web.console import auth
 
@@ -409,56 +355,58 @@ async def test_a_guesser_elsewhere_neither_locks_the_caseworker_out_nor_costs_a_
 
     monkeypatch.setattr(auth, "authenticate", counting)
     for _ in range(5):
-        assert await _try_login(client, "anna", "fel-lösenord-123", "203.0.113.9") == 401
+        assert await _try_login(console_client, "anna", "fel-lösenord-123", "203.0.113.9") == 401
     for _ in range(10):
-        assert await _try_login(client, "anna", "fel-lösenord-123", "203.0.113.9") == 429
+        assert await _try_login(console_client, "anna", "fel-lösenord-123", "203.0.113.9") == 429
     assert len(hashed) == 5  # refused attempts never reach scrypt
     # The guesser's address stays refused, even with the right password…
-    assert await _try_login(client, "anna", PASSWORD, "203.0.113.9") == 429
+    assert await _try_login(console_client, "anna", PASSWORD, "203.0.113.9") == 429
     # …while Anna herself, at her own address behind the same proxy, logs in at once.
-    assert await _try_login(client, "anna", PASSWORD, "198.51.100.7") == 303
+    assert await _try_login(console_client, "anna", PASSWORD, "198.51.100.7") == 303
 
 
 async def test_behind_the_https_proxy_the_console_socket_accepts_the_https_origin(
-    client: TestClient,
+    console_client: TestClient,
 ) -> None:
     """nginx terminates TLS and says so in X-Forwarded-Proto; the browser's Origin is https."""
-    csrf = await log_in(client)
-    host = client.server.host, client.server.port
+    csrf = await log_in(console_client)
+    host = console_client.server.host, console_client.server.port
     https_origin = f"https://{host[0]}:{host[1]}"
     proxied = {"Origin": https_origin, "X-Forwarded-Proto": "https"}
-    socket = await client.ws_connect(f"/handlaggare/ws?csrf={csrf}", headers=proxied)
+    socket = await console_client.ws_connect(f"/handlaggare/ws?csrf={csrf}", headers=proxied)
     await socket.send_json({"type": "ping"})
     await socket.close()
     # Without the proxy's word the connection is plain http, so an https Origin is foreign.
-    refused = await client.get(f"/handlaggare/ws?csrf={csrf}", headers={"Origin": https_origin})
+    refused = await console_client.get(
+        f"/handlaggare/ws?csrf={csrf}", headers={"Origin": https_origin}
+    )
     assert refused.status == 403
 
 
 async def test_a_case_another_caseworker_has_is_taken_over_only_on_purpose(
-    client: TestClient, queue: IntakeQueue
+    console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
-    ref = reference(queue)
-    queue.claim(ref, "anna")
-    csrf = await log_in(client, "bo")
-    page = await (await client.get(f"/handlaggare/arenden/{ref}")).text()
+    ref = reference(console_queue)
+    console_queue.claim(ref, "anna")
+    csrf = await log_in(console_client, "bo")
+    page = await (await console_client.get(f"/handlaggare/arenden/{ref}")).text()
     assert "Ta över ärendet" in page
-    plain = await client.post(
+    plain = await console_client.post(
         f"/handlaggare/arenden/{ref}/ta", data={"csrf_token": csrf}, allow_redirects=False
     )
     assert plain.status == 303
-    assert queue.get(ref)["assigned_to"] == "anna"
-    over = await client.post(
+    assert console_queue.get(ref)["assigned_to"] == "anna"
+    over = await console_client.post(
         f"/handlaggare/arenden/{ref}/ta",
         data={"csrf_token": csrf, "take_over": "1"},
         allow_redirects=False,
     )
     assert over.status == 303
-    assert queue.get(ref)["assigned_to"] == "bo"
+    assert console_queue.get(ref)["assigned_to"] == "bo"
 
 
 async def test_a_console_action_is_undone_when_its_audit_line_cannot_be_written(
-    client: TestClient, queue: IntakeQueue, monkeypatch: pytest.MonkeyPatch
+    console_client: TestClient, console_queue: IntakeQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -468,9 +416,9 @@ async def test_a_console_action_is_undone_when_its_audit_line_cannot_be_written(
     def fail(*_: object, **__: object) -> None:
         raise SQLAlchemyError("the audit log could not be written")
 
-    csrf = await log_in(client)
-    ref = reference(queue)
-    handoff = Handoffs(queue.engine).request("conv-9", Kind.CALLBACK, [])
+    csrf = await log_in(console_client)
+    ref = reference(console_queue)
+    handoff = Handoffs(console_queue.engine).request("conv-9", Kind.CALLBACK, [])
     monkeypatch.setattr(AuditRepository, "add", fail)
     posts = [
         (f"/handlaggare/arenden/{ref}/ta", {}),
@@ -481,16 +429,18 @@ async def test_a_console_action_is_undone_when_its_audit_line_cannot_be_written(
         ("/handlaggare/logga-ut", {}),
     ]
     for path, form in posts:
-        response = await client.post(path, data={**form, "csrf_token": csrf}, allow_redirects=False)
+        response = await console_client.post(
+            path, data={**form, "csrf_token": csrf}, allow_redirects=False
+        )
         assert response.status == 500, path
-    download = await client.get(f"/handlaggare/arenden/{ref}/export.json")
+    download = await console_client.get(f"/handlaggare/arenden/{ref}/export.json")
     assert download.status == 500
     monkeypatch.undo()
-    record = queue.get(ref)
+    record = console_queue.get(ref)
     assert (record["assigned_to"], record["status"]) == (None, Status.INKOMMEN.value)
     assert len(record["status_history"]) == 1
-    assert Handoffs(queue.engine).get(handoff.id).status is HandoffStatus.WAITING
-    still_in = await client.get("/handlaggare/", allow_redirects=False)
+    assert Handoffs(console_queue.engine).get(handoff.id).status is HandoffStatus.WAITING
+    still_in = await console_client.get("/handlaggare/", allow_redirects=False)
     assert still_in.status == 200  # not logged out
     assert 'name="available" value="nej"' in await still_in.text()  # still taking chats
-    assert [e.action for e in audit.entries(queue.engine)] == ["inloggning"]
+    assert [e.action for e in audit.entries(console_queue.engine)] == ["inloggning"]

@@ -28,7 +28,7 @@ from bot.web.console import live
 from bot.web.hub import SIGNED_OUT, SIGNED_OUT_CODE
 from bot.web.settings import GatewaySettings
 from tests.e2e.servers import free_port
-from tests.integration.test_console_http import PASSWORD, log_in
+from tests.integration.console_login import PASSWORD, log_in, login_token
 from tests.postgres import fresh_database
 
 # Only a guard against a test hanging for ever when a socket is wrongly left open; nothing
@@ -203,7 +203,6 @@ async def test_a_failed_login_leaves_no_unknown_username_in_the_audit_log(
     client: TestClient, queue: IntakeQueue
 ) -> None:
     from bot.intake_queue import audit
-    from tests.integration.test_console_http import login_token
 
     for username in ("eva.lund@mora.se", "anna"):
         token = await login_token(client)
