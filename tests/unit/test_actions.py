@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checklist import (
@@ -19,22 +18,14 @@ from actions.knowledge import ActionAnswerMore, ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from bot.names import Form, Intent, Response, Slot
 from bot.profile import load_profile
-from tests.conftest import PROJECT_ROOT
-from tests.unit.tracker_factory import make_tracker, responses, user_event
+from tests.unit.tracker_factory import DOMAIN, make_tracker, responses, run, user_event
 
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 MORA = load_profile("mora")
 IDS = [c.id for c in MORA.criteria]
 
 
 def slot_events(events) -> dict:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-async def run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, tracker, DOMAIN)
-    return dispatcher, events
 
 
 async def test_session_start_sets_kommun_name_and_keeps_checklist_answers():

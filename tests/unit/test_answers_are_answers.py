@@ -29,10 +29,9 @@ from bot.intake.steps import Kind, Step, all_steps
 from bot.names import Form, Response, Slot
 from bot.profile import load_profile
 from tests.conftest import PROJECT_ROOT
-from tests.unit.tracker_factory import events_named, form_tracker
+from tests.unit.tracker_factory import DOMAIN, events_named, form_tracker
 
 MORA = load_profile("mora")
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 INTENTS = [*DOMAIN["intents"], "nlu_fallback"]
 REALISTIC = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "fixtures" / "realistic_answers.yml").read_text(encoding="utf-8")

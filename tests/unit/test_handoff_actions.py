@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import escalation, handoff_data, queue_access
@@ -30,10 +29,8 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.names import Action, Form, Intent, Response, Slot, SystemIntent
 from bot.privacy import MASK
 from bot.profile import load_profile
-from tests.conftest import PROJECT_ROOT
-from tests.unit.tracker_factory import make_tracker, responses, user_event
+from tests.unit.tracker_factory import DOMAIN, make_tracker, responses, run, user_event
 
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 MORA = load_profile("mora")
 IDS = [c.id for c in MORA.criteria]
 TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=KOMMUN_TIME_ZONE)
@@ -70,12 +67,6 @@ def caseworker_online(queue) -> None:
 
 def handoffs(queue) -> list:
     return Handoffs(queue.engine).waiting()
-
-
-async def run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, tracker, DOMAIN)
-    return dispatcher, events
 
 
 def ask_for_person(slots=None, events=None):

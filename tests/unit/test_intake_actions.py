@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import queue_access
@@ -19,12 +18,10 @@ from bot.intake.state import IntakeState
 from bot.intake_queue.repository import IntakeQueue
 from bot.names import Form, Response, Slot
 from bot.profile import load_profile
-from tests.conftest import PROJECT_ROOT
 from tests.intake_fixtures import complete_state
-from tests.unit.tracker_factory import form_tracker, make_tracker, responses
+from tests.unit.tracker_factory import DOMAIN, form_tracker, make_tracker, responses, run
 
 MORA = load_profile("mora")
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 ALL_YES = {c.id: Answer.YES.value for c in MORA.criteria}
 
 
@@ -33,12 +30,6 @@ def queue(tmp_path, monkeypatch) -> IntakeQueue:
     opened = IntakeQueue.open(f"sqlite:///{tmp_path / 'q.db'}")
     monkeypatch.setattr(queue_access, "_queue", opened)
     return opened
-
-
-async def run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, tracker, {})
-    return dispatcher, events
 
 
 async def test_start_before_the_checklist_runs_the_checklist_first():

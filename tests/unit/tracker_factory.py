@@ -1,13 +1,19 @@
-"""Building rasa_sdk trackers the way the Rasa server sends them, for action tests."""
+"""Building rasa_sdk trackers the way the Rasa server sends them, and running an action on one,
+for action tests."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.names import Form, Intent, Slot
+from devstack.paths import PROJECT_ROOT
+
+# The bot's domain, read once for every action test.
+DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def user_event(text: str, intent: str) -> dict[str, Any]:
@@ -78,3 +84,13 @@ def form_tracker(
 
 def events_named(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [event for event in events if event.get("event") == kind]
+
+
+async def run(
+    action: Any, tracker: Tracker, domain: dict[str, Any] | None = None
+) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    """Runs `action` as the action server would (with the bot's domain unless told otherwise)
+    and returns what it said and the events it returned."""
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN if domain is None else domain)
+    return dispatcher, events
