@@ -87,7 +87,7 @@ def test_empty_messages_and_garbage_frames_do_not_break_the_socket(site: Site) -
 
 def test_a_submission_clicked_many_times_is_stored_once(site: Site) -> None:
     """The same final 'ja' sent five times at once from two tabs: one record."""
-    from tests.e2e.test_intake_conversations import (
+    from devstack.widget import (
         CONTACT,
         DOCUMENT_REPLIES,
         INITIATIVE,

@@ -36,9 +36,9 @@ from bot.record import problems
 from bot.web.conversation import NO_ANSWER, NOT_SENT
 from bot.web.rasa_client import REQUEST_TIMEOUT
 from bot.web.session_keys import conversation_reference
-from devstack.widget import script
+from devstack.widget import CONTACT, ORGANISATION, script
+from tests.e2e.intake_dialogue import DOCUMENTS, say
 from tests.e2e.servers import MODEL, Server, Stack, WebGateway, rasa_stack, web_gateway
-from tests.e2e.test_intake_conversations import CONTACT, DOCUMENTS, ORGANISATION, say
 from tests.postgres import URL_ENV, postgres_bin, running_postgres
 
 MORA = load_profile("mora")

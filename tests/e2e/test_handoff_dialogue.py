@@ -20,6 +20,7 @@ from bot.privacy import MASK
 from bot.profile import load_profile
 from tests.conftest import PROJECT_ROOT
 from tests.e2e import texts
+from tests.e2e.intake_dialogue import nobody_available
 
 MORA = load_profile("mora")
 ALWAYS_OPEN_PATH = PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.yml"
@@ -34,21 +35,6 @@ def said(stack, sender: str, message: str) -> list[str]:
 
 def response_text(name: str, **values) -> str:
     return texts.response_text(MORA, name, **values)
-
-
-def nobody_available() -> set[str]:
-    """What the first reply may be: outside the chat's hours, or nobody online within them."""
-    values = {
-        "live_chat_hours": MORA.live_chat.hours_said,
-        "callback_promise": MORA.callback_promise,
-        "phone": CONTACT.phone,
-        "email": CONTACT.email,
-        "opening_hours": CONTACT.opening_hours,
-    }
-    return {
-        response_text("utter_handoff_chat_closed", **values),
-        response_text("utter_handoff_nobody_online", **values),
-    }
 
 
 def start_checklist_and_answer_two(stack, sender) -> None:

@@ -17,62 +17,21 @@ from bot.cli import main as cli_main
 from bot.export.pdf_export import render_pdf
 from bot.intake_queue import outbox
 from bot.intake_queue.repository import IntakeQueue
-from bot.profile import load_profile
 from bot.record import problems
-from tests.e2e import texts
-from tests.e2e.test_handoff_dialogue import nobody_available
+from devstack.widget import CONTACT, DOCUMENT_REPLIES, INITIATIVE, ORGANISATION
+from tests.e2e.intake_dialogue import (
+    DOCUMENTS,
+    MORA,
+    nobody_available,
+    say,
+    start_intake,
+)
 from tests.pdf_text import pdf_text
 from tests.text_measures import word_count
-
-MORA = load_profile("mora")
-# The documents asked of an ideell förening (the member count is asked as a field instead).
-DOCUMENTS = len(MORA.documents_for("ideell_forening"))
-
-
-def say(name: str, **values) -> str:
-    return texts.response_text(MORA, name, **values)
-
-
-# Replies in the order the bot asks; two documents exist or come later, the rest are missing.
-ORGANISATION = [
-    "Föreningen Gemenskap i Mora",
-    "802424-4413",
-    "ideell förening",
-    "ungefär 340",
-    "hoppa över",
-    "bara vi",  # no partner organisations
-]
-CONTACT = ["Anna Berg", "ordförande", "anna.berg@gemenskapmora.se", "070-123 45 67"]
-INITIATIVE = [
-    "Många äldre i Östnor är ensamma och träffar ingen på veckorna.",
-    "Att äldre får sällskap varje vecka, något som hemtjänsten inte hinner med.",
-    "Äldre över 75 som bor ensamma",
-    "Femtio äldre träffar någon varje vecka efter ett år",
-    "Ideell tid, ungefär 20 timmar i veckan, och våra egna lokaler",
-    "En samordnare på halvtid",
-    "augusti 2027",
-    "tre år",
-    "socialförvaltningen",
-]
-DOCUMENT_REPLIES = ["1", "2"]  # the first document exists, the second comes later
 
 
 def queue_of(stack) -> IntakeQueue:
     return IntakeQueue.open(stack.database_url, upgrade=False)
-
-
-def run_checklist(stack, sender: str) -> list[str]:
-    stack.texts(sender, "Hej!")
-    stack.texts(sender, "jag vill testa om vår idé passar för IOP")
-    for _ in range(len(MORA.criteria) - 1):
-        stack.texts(sender, "ja")
-    return stack.texts(sender, "ja")
-
-
-def start_intake(stack, sender: str) -> list[str]:
-    verdict = run_checklist(stack, sender)
-    assert verdict[-1] == say("utter_verdict_offer_intake")
-    return stack.texts(sender, "ja")
 
 
 def answer_all(stack, sender: str, replies: list[str]) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.intake_queue.repository import IntakeQueue
+from devstack.widget import ORGANISATION
+from tests.e2e.intake_dialogue import say, start_intake
 from tests.e2e.servers import rasa_stack
-from tests.e2e.test_intake_conversations import ORGANISATION, say, start_intake
 
 
 @pytest.fixture(scope="module")

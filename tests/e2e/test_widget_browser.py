@@ -27,15 +27,15 @@ from bot.intake_queue.transcripts import stored_events_transcript
 from bot.profile import load_profile
 from bot.record import problems
 from bot.web.session_keys import conversation_reference
-from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import CASEWORKER_PASSWORD as PASSWORD
-from tests.e2e.conftest import Site
-from tests.e2e.test_intake_conversations import (
+from devstack.widget import (
     CONTACT,
     DOCUMENT_REPLIES,
     INITIATIVE,
     ORGANISATION,
 )
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.conftest import CASEWORKER_PASSWORD as PASSWORD
+from tests.e2e.conftest import Site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

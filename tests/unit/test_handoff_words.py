@@ -7,8 +7,8 @@ import yaml
 
 from bot.form_input import MAX_WORDS_TO_CHECK, Move, looks_like_question, read_message
 from bot.handoff_words import plainly_asks_for_a_person
+from devstack.widget import CONTACT, INITIATIVE, ORGANISATION
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.test_intake_conversations import CONTACT, INITIATIVE, ORGANISATION
 
 
 def request_human_examples() -> list[str]:
