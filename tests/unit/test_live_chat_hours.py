@@ -109,9 +109,15 @@ def test_the_answer_does_not_depend_on_the_time_zone_the_moment_is_written_in(mo
     assert WEEKDAYS_8_TO_16.is_open(moment) is WEEKDAYS_8_TO_16.is_open(moment.astimezone(zone))
 
 
-@given(aware_moments)
-def test_all_days_from_00_00_to_24_00_is_always_open(moment):
-    assert load_profile(str(ALWAYS_OPEN)).live_chat.is_open(moment)
+@pytest.fixture(scope="module")
+def always_open_chat() -> LiveChat:
+    """Read once: loading the profile takes far longer than the check itself."""
+    return load_profile(str(ALWAYS_OPEN)).live_chat
+
+
+@given(moment=aware_moments)
+def test_all_days_from_00_00_to_24_00_is_always_open(always_open_chat, moment):
+    assert always_open_chat.is_open(moment)
 
 
 def test_the_bundled_profiles_have_weekday_hours_and_a_callback_promise():
