@@ -1,9 +1,10 @@
 """Every Swedish word the web gateway itself says, to users and to caseworkers: the only place for
-the gateway's Swedish.
+the gateway's Swedish in Python (tests/unit/test_web_texts.py fails on any elsewhere in bot/web).
 
-The bot's own answers are in domain.yml, the widget's words in the widget, the console pages' in
-their templates. These are the gateway's few messages: mostly that something failed and what to
-do about it. Plain, warm and short, du-tilltal; tests compare them by these names.
+The bot's own answers are in domain.yml, the widget's words in the widget, the console pages'
+markup in their templates (bot/web/templates/console). Here are the chat's failure messages, the
+console's live chat, and the console pages' titles, labels and one-line messages (login, queue,
+case, handoff). Plain, warm and short, du-tilltal; tests compare them by these names.
 """
 
 from __future__ import annotations
@@ -80,3 +81,91 @@ def only_they_can_close(colleague: str) -> str:
 
 def their_chat(colleague: str) -> str:
     return f"{colleague} har den här chatten."
+
+
+# --- Console: logging in (bot/web/console/auth.py, pages/login.py) -----------------------------
+
+LOGIN_TITLE = "Logga in"
+NOT_LOGGED_IN = "Du är inte inloggad. Logga in igen."
+WRONG_LOGIN = "Fel användarnamn eller lösenord."
+TOO_MANY_TRIES = "För många misslyckade försök. Vänta en kvart och försök igen."
+STALE_LOGIN_FORM = "Inloggningssidan var för gammal. Försök igen."
+TOO_MANY_FOR_ACCOUNT = (
+    "Just nu görs många inloggningsförsök för det här kontot. Vänta en minut och försök igen."
+)
+TOO_MANY_FROM_HERE = (
+    "För många misslyckade inloggningsförsök. Vänta en stund och försök igen. "
+    "Har du glömt lösenordet? Be den som administrerar konsolen om ett nytt."
+)
+LOGIN_BUSY = "Många loggar in just nu. Vänta några sekunder och försök igen."
+# A client without an address, as the login throttle keys it (never shown, but Swedish).
+UNKNOWN_ADDRESS = "okänd"
+
+# --- Console: any form, any page (auth.py, pages/common.py) -------------------------------------
+
+UNREADABLE_FORM = "Formuläret gick inte att läsa. Ladda om sidan och försök igen."
+STALE_FORM = "Formuläret var för gammalt. Ladda om sidan och försök igen."
+ERROR_TITLE = "Något gick fel"
+
+# --- Console: the queue (pages/queue_page.py) ---------------------------------------------------
+
+QUEUE_TITLE = "Kö"
+TAKING_CHATS = "Du tar emot chattar."
+NOT_TAKING_CHATS = "Du tar inte emot chattar just nu."
+
+# --- Console: a case (pages/case.py) ------------------------------------------------------------
+
+CASE_IS_YOURS = "Ärendet är ditt nu."
+NO_SUCH_STATUS = "Status ändrades inte: välj en av statusarna i listan."
+# The case's e-mail, by outbox purpose.
+MAIL_PURPOSES = {"registrator": "Till registrator", "kvittens": "Mottagningsbekräftelse"}
+
+
+def status_not_changed(reason: object) -> str:
+    return f"Status ändrades inte: {reason}"
+
+
+def new_status(label: str) -> str:
+    return f"Ny status: {label}."
+
+
+def mail_sent(when: str) -> str:
+    return f"Skickat {when}"
+
+
+def mail_failed(error: str | None) -> str:
+    return f"Misslyckades: {error or 'okänt fel'}"
+
+
+def mail_waiting(attempts: int, error: str | None) -> str:
+    """Not sent yet; after a failed attempt, which one and why."""
+    return "Väntar på att skickas" + (f" (försök {attempts}: {error})" if error else "")
+
+
+# --- Console: a case's detail forms (pages/case_forms.py) ---------------------------------------
+
+OPINION_SAVED = "Upphandlingsenhetens yttrande är sparat."
+BODIES_SAVED = "Berörda nämnder och bolag är sparade."
+DECLARATION_COPY_NOTED = "Noterat: en undertecknad kopia av intyget har kommit in."
+
+
+def nothing_saved(reason: object) -> str:
+    return f"Inget sparades: {reason}"
+
+
+def invalid_date(value: str) -> str:
+    return f"Ogiltigt datum '{value}'; skriv ÅÅÅÅ-MM-DD."
+
+
+# --- Console: a handoff (pages/handoffs.py) -----------------------------------------------------
+
+# By Kind and HandoffStatus value (bot/intake_queue/handoffs.py).
+HANDOFF_KIND_LABELS = {"live": "Chatt", "callback": "Ring upp"}
+HANDOFF_STATUS_LABELS = {"vantar": "Väntar", "pagar": "Pågår", "avslutad": "Avslutad"}
+TAKEN_OVER = "Du har tagit över. Det du skriver syns direkt för användaren."
+HANDED_BACK = "IOP-lotsen har tagit över samtalet igen."
+HANDOFF_CLOSED = "Överlämningen är avslutad."
+
+
+def handoff_title(handoff_id: int) -> str:
+    return f"Överlämning {handoff_id}"

@@ -32,6 +32,14 @@ from bot.web.app_keys import CONSOLE_SESSIONS, ENGINE, LOGIN_THROTTLE
 from bot.web.console.throttle import LoginThrottle, Verdict
 from bot.web.proxies import client_address
 from bot.web.security import same_token
+from bot.web.texts import (
+    LOGIN_BUSY,
+    NOT_LOGGED_IN,
+    STALE_FORM,
+    TOO_MANY_FOR_ACCOUNT,
+    TOO_MANY_FROM_HERE,
+    UNREADABLE_FORM,
+)
 
 SESSION_COOKIE = "iop_handlaggare"
 LOGIN_CSRF_COOKIE = "iop_login_csrf"
@@ -40,16 +48,6 @@ LOGIN_PATH = f"{CONSOLE_PATH}/logga-in"
 
 HASHING_THREADS = 2  # scrypt at once; more attempts wait for a thread
 MAX_WAITING_HASHES = 32  # attempts waiting for a hashing thread before new ones are refused
-
-TOO_MANY_FOR_ACCOUNT = (
-    "Just nu görs många inloggningsförsök för det här kontot. Vänta en minut och försök igen."
-)
-TOO_MANY_FROM_HERE = (
-    "För många misslyckade inloggningsförsök. Vänta en stund och försök igen. "
-    "Har du glömt lösenordet? Be den som administrerar konsolen om ett nytt."
-)
-BUSY = "Många loggar in just nu. Vänta några sekunder och försök igen."
-UNREADABLE_FORM = "Formuläret gick inte att läsa. Ladda om sidan och försök igen."
 
 _hashing: ThreadPoolExecutor | None = None
 _waiting_hashes = 0
@@ -96,16 +94,14 @@ def login_required(page: Page) -> Callable[[web.Request], Awaitable[web.StreamRe
         if who is None:
             if request.method == "GET":
                 raise web.HTTPSeeOther(f"{LOGIN_PATH}?next={quote(request.path_qs, safe='')}")
-            raise web.HTTPForbidden(text="Du är inte inloggad. Logga in igen.")
+            raise web.HTTPForbidden(text=NOT_LOGGED_IN)
         if request.method == "POST":
             try:
                 form = await request.post()
             except ValueError as error:  # e.g. bytes that are not UTF-8: a 400, not a 500
                 raise web.HTTPBadRequest(text=UNREADABLE_FORM) from error
             if not same_token(form.get("csrf_token"), who.session.csrf_token):  # type: ignore[arg-type]
-                raise web.HTTPForbidden(
-                    text="Formuläret var för gammalt. Ladda om sidan och försök igen."
-                )
+                raise web.HTTPForbidden(text=STALE_FORM)
         return await page(request, who)
 
     return guarded
@@ -126,7 +122,7 @@ async def log_in(request: web.Request, username: str, password: str) -> str | No
     throttle: LoginThrottle = request.app[LOGIN_THROTTLE]
     address = client_address(request)
     if _waiting_hashes >= MAX_WAITING_HASHES:
-        raise LoginBlocked(BUSY, 5.0)
+        raise LoginBlocked(LOGIN_BUSY, 5.0)
     verdict = throttle.begin(username, address)
     if not verdict.allowed:
         raise LoginBlocked.because(verdict)
@@ -150,7 +146,7 @@ async def log_in(request: web.Request, username: str, password: str) -> str | No
 
 
 class LoginBlocked(Exception):
-    """Too many failed logins: `message` says so in Swedish, `retry_after` in seconds."""
+    """Too many failed logins: `message` says so (bot/web/texts.py), `retry_after` in seconds."""
 
     def __init__(self, message: str = TOO_MANY_FROM_HERE, retry_after: float = 60.0) -> None:
         super().__init__(message)

@@ -30,6 +30,8 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from bot.web.texts import UNKNOWN_ADDRESS
+
 PAIR_LIMIT = 5
 ADDRESS_LIMIT = 20
 USER_SOFT_LIMIT = 10
@@ -210,4 +212,4 @@ class LoginThrottle:
 
 
 def _address_key(address: str) -> str:
-    return (address or "okänd")[:MAX_ADDRESS_LENGTH]
+    return (address or UNKNOWN_ADDRESS)[:MAX_ADDRESS_LENGTH]

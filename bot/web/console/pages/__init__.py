@@ -13,15 +13,36 @@ export logic lives in bot/intake_queue, bot/export and bot/web/conversation.py.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from bot.web.console.auth import CONSOLE_PATH, LOGIN_PATH
 from bot.web.console.pages import case, case_forms, exports, handoffs, login, queue_page
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _forms(url: str, handlers: dict[str, Handler]) -> list[web.RouteDef]:
+    """The POST forms under one page's URL, by the last part of their path."""
+    return [web.post(f"{url}/{action}", handler) for action, handler in handlers.items()]
+
 
 def routes() -> list[web.RouteDef]:
     case_url = f"{CONSOLE_PATH}/arenden/{{reference}}"
     handoff_url = f"{CONSOLE_PATH}/overlamningar/{{handoff_id:\\d+}}"
+    case_forms_by_action: dict[str, Handler] = {
+        "ta": case.claim_case,
+        "status": case.change_status,
+        "yttrande": case_forms.save_procurement_opinion,
+        "berorda": case_forms.save_concerned_bodies,
+        "intyg": case_forms.save_declaration_copy,
+    }
+    handoff_forms_by_action: dict[str, Handler] = {
+        "ta": handoffs.claim_handoff,
+        "aterlamna": handoffs.hand_back,
+        "avsluta": handoffs.close_handoff,
+    }
     return [
         web.get(LOGIN_PATH, login.login_page),
         web.post(LOGIN_PATH, login.login_submit),
@@ -30,15 +51,9 @@ def routes() -> list[web.RouteDef]:
         web.get(f"{CONSOLE_PATH}/", queue_page.queue_page),
         web.post(f"{CONSOLE_PATH}/tillganglig", queue_page.set_availability),
         web.get(case_url, case.case_page),
-        web.post(f"{case_url}/ta", case.claim_case),
-        web.post(f"{case_url}/status", case.change_status),
-        web.post(f"{case_url}/yttrande", case_forms.save_procurement_opinion),
-        web.post(f"{case_url}/berorda", case_forms.save_concerned_bodies),
-        web.post(f"{case_url}/intyg", case_forms.save_declaration_copy),
+        *_forms(case_url, case_forms_by_action),
         web.get(f"{case_url}/export.json", exports.export_case_json),
         web.get(f"{case_url}/export.pdf", exports.export_case_pdf),
         web.get(handoff_url, handoffs.handoff_page),
-        web.post(f"{handoff_url}/ta", handoffs.claim_handoff),
-        web.post(f"{handoff_url}/aterlamna", handoffs.hand_back),
-        web.post(f"{handoff_url}/avsluta", handoffs.close_handoff),
+        *_forms(handoff_url, handoff_forms_by_action),
     ]

@@ -15,9 +15,16 @@ from bot.intake_queue.statuses import Status, TransitionError, allowed_next
 from bot.web.app_keys import ENGINE, QUEUE
 from bot.web.console.auth import CONSOLE_PATH, SignedIn, login_required
 from bot.web.console.pages.common import error_page, page, redirect
-
-NO_SUCH_STATUS = "Status ändrades inte: välj en av statusarna i listan."
-MAIL_PURPOSES = {"registrator": "Till registrator", "kvittens": "Mottagningsbekräftelse"}
+from bot.web.texts import (
+    CASE_IS_YOURS,
+    MAIL_PURPOSES,
+    NO_SUCH_STATUS,
+    mail_failed,
+    mail_sent,
+    mail_waiting,
+    new_status,
+    status_not_changed,
+)
 
 
 @dataclass(frozen=True)
@@ -30,13 +37,11 @@ class MailRow:
 def _mail_row(message: outbox.OutboxMessage) -> MailRow:
     """One e-mail of the case as the caseworker needs it: to whom, and did it go."""
     if message.status is outbox.MailStatus.SENT:
-        state = f"Skickat {format_time(message.sent_at)}"
+        state = mail_sent(format_time(message.sent_at))
     elif message.status is outbox.MailStatus.FAILED:
-        state = f"Misslyckades: {message.last_error or 'okänt fel'}"
+        state = mail_failed(message.last_error)
     else:
-        state = "Väntar på att skickas" + (
-            f" (försök {message.attempts}: {message.last_error})" if message.last_error else ""
-        )
+        state = mail_waiting(message.attempts, message.last_error)
     return MailRow(message.recipient, MAIL_PURPOSES.get(message.purpose, message.purpose), state)
 
 
@@ -83,7 +88,7 @@ async def claim_case(request: web.Request, who: SignedIn) -> web.Response:
         return error_page(request, who, 404, str(error))
     except CaseTaken as error:
         redirect(f"{CONSOLE_PATH}/arenden/{reference}", str(error))
-    redirect(f"{CONSOLE_PATH}/arenden/{reference}", "Ärendet är ditt nu.")
+    redirect(f"{CONSOLE_PATH}/arenden/{reference}", CASE_IS_YOURS)
 
 
 @login_required
@@ -107,5 +112,5 @@ async def change_status(request: web.Request, who: SignedIn) -> web.Response:
     except CaseNotFound as error:
         return error_page(request, who, 404, str(error))
     except (ValueError, TransitionError) as error:
-        redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Status ändrades inte: {error}")
-    redirect(f"{CONSOLE_PATH}/arenden/{reference}", f"Ny status: {status_label(new.value)}.")
+        redirect(f"{CONSOLE_PATH}/arenden/{reference}", status_not_changed(error))
+    redirect(f"{CONSOLE_PATH}/arenden/{reference}", new_status(status_label(new.value)))

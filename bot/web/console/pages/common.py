@@ -15,6 +15,7 @@ from bot.web.app_keys import ENGINE
 from bot.web.console.auth import CONSOLE_PATH, SignedIn
 from bot.web.conversation import Caseworker
 from bot.web.templating import render
+from bot.web.texts import ERROR_TITLE
 
 FLASH_COOKIE = "iop_flash"
 
@@ -53,7 +54,7 @@ def page(
 def error_page(
     request: web.Request, who: SignedIn | None, status: int, message: str
 ) -> web.Response:
-    response = page(request, who, "error.html.j2", "Något gick fel", status=status, message=message)
+    response = page(request, who, "error.html.j2", ERROR_TITLE, status=status, message=message)
     response.set_status(status)
     return response
 

@@ -4,8 +4,8 @@ transaction that read the record."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -16,16 +16,14 @@ from bot.intake_queue.repository import CaseNotFound
 from bot.web.app_keys import ENGINE
 from bot.web.console.auth import SignedIn, login_required
 
-T = TypeVar("T")
-
 
 async def _export(
-    request: web.Request, who: SignedIn, action: str, render: Callable[[dict[str, Any]], T]
-) -> tuple[str, T]:
+    request: web.Request, who: SignedIn, action: str, render: Callable[[dict[str, Any]], bytes]
+) -> tuple[str, bytes]:
     """The record, rendered, with its audit line written in the same transaction: a download
     that could not be made leaves no line. Returns the reference and what was rendered."""
 
-    def deliver(record: dict[str, Any]) -> tuple[str, T]:
+    def deliver(record: dict[str, Any]) -> tuple[str, bytes]:
         return record["reference"], render(record)
 
     try:
@@ -41,22 +39,31 @@ async def _export(
         raise web.HTTPNotFound(text=str(error)) from error
 
 
-@login_required
-async def export_case_json(request: web.Request, who: SignedIn) -> web.Response:
-    reference, text = await _export(request, who, "exportera_json", export_json)
-    return web.Response(
-        text=text,
-        content_type="application/json",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{reference}.json"'},
-    )
+def _download(
+    action: str,
+    render: Callable[[dict[str, Any]], bytes],
+    extension: str,
+    content_type: str,
+    charset: str | None = None,
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The handler of one download format: the same audit, file name and answer for each."""
+
+    @login_required
+    async def download(request: web.Request, who: SignedIn) -> web.Response:
+        reference, body = await _export(request, who, action, render)
+        return web.Response(
+            body=body,
+            content_type=content_type,
+            charset=charset,
+            headers={"Content-Disposition": f'attachment; filename="{reference}.{extension}"'},
+        )
+
+    return download
 
 
-@login_required
-async def export_case_pdf(request: web.Request, who: SignedIn) -> web.Response:
-    reference, pdf = await _export(request, who, "exportera_pdf", render_pdf)
-    return web.Response(
-        body=pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{reference}.pdf"'},
-    )
+def _json_bytes(record: dict[str, Any]) -> bytes:
+    return export_json(record).encode("utf-8")
+
+
+export_case_json = _download("exportera_json", _json_bytes, "json", "application/json", "utf-8")
+export_case_pdf = _download("exportera_pdf", render_pdf, "pdf", "application/pdf")

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.export.labels import format_time
 from bot.export.view import Utterance, utterance
-from bot.intake_queue.handoffs import Handoff, HandoffStatus, Kind
+from bot.intake_queue.handoffs import Handoff, HandoffStatus
 from bot.intake_queue.repository import CaseNotFound
 from bot.intake_queue.transcripts import from_events
 from bot.profile import active_profile
@@ -19,13 +19,14 @@ from bot.web.console.collected import collected_sections
 from bot.web.console.pages.common import caseworker, error_page, page, redirect
 from bot.web.conversation import HandoffConflict
 from bot.web.rasa_client import RasaUnavailable
-
-KIND_LABELS = {Kind.LIVE: "Chatt", Kind.CALLBACK: "Ring upp"}
-HANDOFF_STATUS_LABELS = {
-    HandoffStatus.WAITING: "Väntar",
-    HandoffStatus.ACTIVE: "Pågår",
-    HandoffStatus.CLOSED: "Avslutad",
-}
+from bot.web.texts import (
+    HANDED_BACK,
+    HANDOFF_CLOSED,
+    HANDOFF_KIND_LABELS,
+    HANDOFF_STATUS_LABELS,
+    TAKEN_OVER,
+    handoff_title,
+)
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,9 @@ def handoff_row(handoff: Handoff) -> HandoffRow:
     return HandoffRow(
         id=handoff.id,
         kind=handoff.kind.value,
-        kind_label=KIND_LABELS[handoff.kind],
+        kind_label=HANDOFF_KIND_LABELS[handoff.kind.value],
         status=handoff.status.value,
-        status_label=HANDOFF_STATUS_LABELS[handoff.status],
+        status_label=HANDOFF_STATUS_LABELS[handoff.status.value],
         created=format_time(handoff.created_at),
         claimed_by=handoff.claimed_by,
         question=handoff.question,
@@ -87,7 +88,7 @@ async def handoff_page(request: web.Request, who: SignedIn) -> web.Response:
         request,
         who,
         "handoff.html.j2",
-        f"Överlämning {handoff.id}",
+        handoff_title(handoff.id),
         handoff=handoff_row(handoff),
         collected=collected_sections(handoff.collected, active_profile()),
         transcript=await _live_transcript(request, handoff),
@@ -106,13 +107,13 @@ async def _handoff_action(request: web.Request, who: SignedIn, action: str) -> w
     try:
         if action == "claim":
             await conversations.claim(handoff_id, by)
-            message = "Du har tagit över. Det du skriver syns direkt för användaren."
+            message = TAKEN_OVER
         elif action == "hand_back":
             await conversations.hand_back(handoff_id, by)
-            message = "IOP-lotsen har tagit över samtalet igen."
+            message = HANDED_BACK
         else:
             await conversations.close(handoff_id, by)
-            message = "Överlämningen är avslutad."
+            message = HANDOFF_CLOSED
     except CaseNotFound as error:
         return error_page(request, who, 404, str(error))
     except HandoffConflict as error:

@@ -24,10 +24,7 @@ from bot.web.console.auth import (
     signed_in,
 )
 from bot.web.console.pages.common import page, record_action, redirect
-
-WRONG_LOGIN = "Fel användarnamn eller lösenord."
-TOO_MANY_TRIES = "För många misslyckade försök. Vänta en kvart och försök igen."
-STALE_LOGIN_FORM = "Inloggningssidan var för gammal. Försök igen."
+from bot.web.texts import LOGIN_TITLE, STALE_LOGIN_FORM, TOO_MANY_TRIES, WRONG_LOGIN
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -44,7 +41,7 @@ def _login_form(
         request,
         None,
         "login.html.j2",
-        "Logga in",
+        LOGIN_TITLE,
         error=error,
         username=username,
         next=safe_next(request.query.get("next") or request.get("next_target")),

@@ -14,6 +14,7 @@ from bot.web.app_keys import CONSOLE_SESSIONS, HANDOFFS, QUEUE
 from bot.web.console.auth import CONSOLE_PATH, SignedIn, login_required
 from bot.web.console.pages.common import page, redirect
 from bot.web.console.pages.handoffs import handoff_row
+from bot.web.texts import NOT_TAKING_CHATS, QUEUE_TITLE, TAKING_CHATS
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ async def queue_page(request: web.Request, who: SignedIn) -> web.Response:
         request,
         who,
         "queue.html.j2",
-        "Kö",
+        QUEUE_TITLE,
         available=who.session.available,
         handoffs=[handoff_row(h) for h in handoffs],
         cases=[
@@ -69,7 +70,4 @@ async def set_availability(request: web.Request, who: SignedIn) -> web.Response:
     action = "tar_emot_chattar" if available else "tar_inte_emot"
     line = AuditLine(who.caseworker.username, action, "konsolen")
     await asyncio.to_thread(request.app[CONSOLE_SESSIONS].set_available, who.token, available, line)
-    redirect(
-        f"{CONSOLE_PATH}/",
-        "Du tar emot chattar." if available else "Du tar inte emot chattar just nu.",
-    )
+    redirect(f"{CONSOLE_PATH}/", TAKING_CHATS if available else NOT_TAKING_CHATS)
