@@ -98,7 +98,7 @@ TOO_MANY_FROM_HERE = (
     "Har du glömt lösenordet? Be den som administrerar konsolen om ett nytt."
 )
 LOGIN_BUSY = "Många loggar in just nu. Vänta några sekunder och försök igen."
-# A client without an address, as the login throttle keys it (never shown, but Swedish).
+# A client without an address (bot/web/proxies.py, the login throttle): never shown, but Swedish.
 UNKNOWN_ADDRESS = "okänd"
 
 # --- Console: any form, any page (auth.py, pages/common.py) -------------------------------------
@@ -157,7 +157,13 @@ def invalid_date(value: str) -> str:
     return f"Ogiltigt datum '{value}'; skriv ÅÅÅÅ-MM-DD."
 
 
-# --- Console: a handoff (pages/handoffs.py) -----------------------------------------------------
+# --- Console: a handoff (pages/handoffs.py, console/collected.py) --------------------------------
+
+# The sections of what the bot had collected when the handoff was asked for.
+COLLECTED_CHECKLIST = "Checklistan"
+COLLECTED_INTAKE = "Initiativet hittills"
+COLLECTED_DOCUMENTS = "Handlingar"
+COLLECTED_OTHER = "Övrigt"
 
 # By Kind and HandoffStatus value (bot/intake_queue/handoffs.py).
 HANDOFF_KIND_LABELS = {"live": "Chatt", "callback": "Ring upp"}

@@ -25,13 +25,14 @@ MODULES = sorted(
 # English log and error messages). Every text in bot/web/texts.py matches (a test below).
 SWEDISH = re.compile(
     r"[åäöÅÄÖ]|\b(och|inte|igen|du|dig|din|ditt|jag|en|ett|har|att|det|som|med|av|om|nu|kan|"
-    r"ska|eller|till|upp|ny|inget|logga in|chatt|chattar|avslutad|skickat|misslyckades)\b",
+    r"ska|eller|till|upp|ny|inget|logga in|chatt|chattar|avslutad|skickat|misslyckades|"
+    r"checklistan|handlingar|hittills)\b",
     re.IGNORECASE,
 )
 # Swedish still in modules this change could not touch, waiting for their owners to move it into
 # bot/web/texts.py. Only these exact strings are let through; anything new fails.
 NOT_YET_MOVED = {
-    "bot/web/console/collected.py": {"Övrigt"},
+    "bot/web/console/collected.py": {"Checklistan", "Initiativet hittills", "Handlingar", "Övrigt"},
     "bot/web/proxies.py": {"okänd"},
 }
 
