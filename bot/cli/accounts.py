@@ -66,16 +66,17 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _disable(args: argparse.Namespace) -> int:
-    name = actor(args)
-    with open_queue(args) as queue:
-        use_cases.set_account_active(queue.engine, args.username, False, name)
-    print(f"Kontot {args.username} är avstängt och dess inloggningar är avslutade.")
-    return 0
+    return _set_active(args, False, "är avstängt och dess inloggningar är avslutade.")
 
 
 def _enable(args: argparse.Namespace) -> int:
+    return _set_active(args, True, "är öppet igen. Logga in på nytt i konsolen.")
+
+
+def _set_active(args: argparse.Namespace, active: bool, done: str) -> int:
+    """Block or unblock an account; `done` ends the sentence "Kontot NAMN …" told after."""
     name = actor(args)
     with open_queue(args) as queue:
-        use_cases.set_account_active(queue.engine, args.username, True, name)
-    print(f"Kontot {args.username} är öppet igen. Logga in på nytt i konsolen.")
+        use_cases.set_account_active(queue.engine, args.username, active, name)
+    print(f"Kontot {args.username} {done}")
     return 0

@@ -111,16 +111,16 @@ def set_procurement_opinion(
         raise DetailError(f"Yttrandet får vara högst {OPINION_MAX} tecken.")
     _check_name(given_by, "Vem som lämnade yttrandet")
     _check_not_future(given_on, "Datumet för yttrandet")
-    with _unit(engine) as uow:
-        stored = uow.details.update(
-            reference,
-            procurement_opinion=text,
-            procurement_opinion_by=given_by,
-            procurement_opinion_on=given_on,
-        )
-        uow.audit.add(
-            actor, "yttrande_upphandling", stored, f"lämnat av {given_by} {given_on.isoformat()}"
-        )
+    _update(
+        engine,
+        reference,
+        actor,
+        "yttrande_upphandling",
+        f"lämnat av {given_by} {given_on.isoformat()}",
+        procurement_opinion=text,
+        procurement_opinion_by=given_by,
+        procurement_opinion_on=given_on,
+    )
     return ProcurementOpinion(text, given_by, given_on)
 
 
@@ -136,10 +136,9 @@ def set_concerned_bodies(
             cleaned.append(name)
     if len(cleaned) > BODIES_MAX:
         raise DetailError(f"Ange högst {BODIES_MAX} nämnder och bolag.")
-    with _unit(engine) as uow:
-        value = json.dumps(cleaned, ensure_ascii=False) if cleaned else None
-        stored = uow.details.update(reference, concerned_bodies=value)
-        uow.audit.add(actor, "berorda_namnder_bolag", stored, "; ".join(cleaned) or "listan tömd")
+    value = json.dumps(cleaned, ensure_ascii=False) if cleaned else None
+    detail = "; ".join(cleaned) or "listan tömd"
+    _update(engine, reference, actor, "berorda_namnder_bolag", detail, concerned_bodies=value)
     return tuple(cleaned)
 
 
@@ -148,19 +147,25 @@ def record_declaration_copy(
 ) -> DeclarationCopy:
     """Note that a signed paper or PDF copy of the value declaration has arrived."""
     _check_not_future(received_on, "Datumet då kopian kom in")
-    with _unit(engine) as uow:
-        stored = uow.details.update(
-            reference,
-            declaration_copy_received_on=received_on,
-            declaration_copy_received_by=actor,
-        )
-        uow.audit.add(
-            actor,
-            "intyg_kopia_mottagen",
-            stored,
-            f"undertecknad kopia mottagen {received_on.isoformat()}",
-        )
+    _update(
+        engine,
+        reference,
+        actor,
+        "intyg_kopia_mottagen",
+        f"undertecknad kopia mottagen {received_on.isoformat()}",
+        declaration_copy_received_on=received_on,
+        declaration_copy_received_by=actor,
+    )
     return DeclarationCopy(received_on, actor)
+
+
+def _update(
+    engine: Engine, reference: str, actor: str, action: str, detail: str, **values: object
+) -> None:
+    """Change the case's details and write the audit line with it, in one transaction."""
+    with _unit(engine) as uow:
+        stored = uow.details.update(reference, **values)
+        uow.audit.add(actor, action, stored, detail)
 
 
 def _check_name(name: str, what: str) -> None:

@@ -53,17 +53,23 @@ initiatives = Table(
     UniqueConstraint("year", "sequence", name="uq_iop_initiatives_year_sequence"),
 )
 
+
+def _initiative_id(nullable: bool) -> Column[int]:
+    """The initiative a row is about: indexed, and deleted with it (retention, erasure)."""
+    return Column(
+        "initiative_id",
+        Integer,
+        ForeignKey("iop_initiatives.id", ondelete="CASCADE"),
+        nullable=nullable,
+        index=True,
+    )
+
+
 status_history = Table(
     "iop_status_history",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "initiative_id",
-        Integer,
-        ForeignKey("iop_initiatives.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _initiative_id(nullable=False),
     Column("from_status", String(40)),
     Column("to_status", String(40), nullable=False),
     Column("actor", String(120), nullable=False),
@@ -132,12 +138,7 @@ outbox = Table(
     "iop_outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "initiative_id",
-        Integer,
-        ForeignKey("iop_initiatives.id", ondelete="CASCADE"),
-        index=True,
-    ),
+    _initiative_id(nullable=True),
     Column("reference", String(32), nullable=False, index=True),
     Column("purpose", String(20), nullable=False),  # registrator | kvittens
     Column("recipient", String(320), nullable=False),

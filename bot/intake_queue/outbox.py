@@ -135,14 +135,10 @@ class OutboxRepository:
         self.connection = connection
 
     def add(
-        self,
-        initiative_id: int | None,
-        reference: str,
-        new: list[NewMessage],
-        moment: datetime | None = None,
-        domain: str = MESSAGE_ID_DOMAIN,
+        self, initiative_id: int | None, reference: str, new: list[NewMessage], domain: str
     ) -> None:
-        enqueue(self.connection, initiative_id, reference, new, moment, domain)
+        """Store `new` now, inside the unit of work's transaction (see `enqueue`)."""
+        enqueue(self.connection, initiative_id, reference, new, domain=domain)
 
     def claim(self, limit: int, now: datetime) -> list[OutboxMessage]:
         """Take up to `limit` due messages for one sender; nobody else gets them meanwhile."""
