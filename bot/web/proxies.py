@@ -16,6 +16,7 @@ from functools import lru_cache
 from aiohttp import web
 
 from bot.web.app_keys import SETTINGS
+from bot.web.texts import UNKNOWN_ADDRESS
 
 LOOPBACK = ("127.0.0.0/8", "::1/128")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -39,12 +40,12 @@ def client_address(request: web.Request) -> str:
     remote = request.remote or ""
     trusted = _trusted_networks(request)
     if not _in(remote, trusted):
-        return remote or "okänd"
+        return remote or UNKNOWN_ADDRESS
     hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if not _in(hop, trusted):
             return hop[:64]
-    return remote or "okänd"
+    return remote or UNKNOWN_ADDRESS
 
 
 def _trusted_networks(request: web.Request) -> tuple[Network, ...]:

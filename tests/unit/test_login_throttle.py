@@ -127,7 +127,7 @@ def test_the_caseworkers_known_address_skips_the_soft_limits() -> None:
 
 @dataclass
 class Sessions:
-    def start(self, username: str) -> Any:
+    def start(self, username: str, available: bool = True, line: Any = None) -> Any:
         return type("Session", (), {"token": f"token-{username}"})()
 
 

@@ -14,6 +14,12 @@ from bot.intake.choices import LEGAL_FORMS, label_of
 from bot.intake.fields import Shown, shown_in
 from bot.intake.statuses import DocumentStatus
 from bot.profile import Profile
+from bot.web.texts import (
+    COLLECTED_CHECKLIST,
+    COLLECTED_DOCUMENTS,
+    COLLECTED_INTAKE,
+    COLLECTED_OTHER,
+)
 
 
 def collected_sections(collected: dict[str, Any], profile: Profile) -> list[Section]:
@@ -25,7 +31,7 @@ def collected_sections(collected: dict[str, Any], profile: Profile) -> list[Sect
             for c in profile.criteria
             if c.id in answers
         )
-        sections.append(Section("Checklistan", rows))
+        sections.append(Section(COLLECTED_CHECKLIST, rows))
     intake = collected.get("intake") or {}
     values = intake.get("values") or {}
     if values:
@@ -34,18 +40,20 @@ def collected_sections(collected: dict[str, Any], profile: Profile) -> list[Sect
             for f in shown_in(Shown.CONSOLE)
             if values.get(f.id) not in (None, "")
         )
-        sections.append(Section("Initiativet hittills", rows))
+        sections.append(Section(COLLECTED_INTAKE, rows))
     documents = intake.get("documents") or {}
     if documents:
         rows = tuple(
             Field(_document_name(profile, doc_id), _document_status(entry))
             for doc_id, entry in documents.items()
         )
-        sections.append(Section("Handlingar", rows))
+        sections.append(Section(COLLECTED_DOCUMENTS, rows))
     known = {"checklist", "intake"}
     other = {k: v for k, v in collected.items() if k not in known and v not in (None, "", {})}
     if other:
-        sections.append(Section("Övrigt", tuple(Field(str(k), _text(v)) for k, v in other.items())))
+        sections.append(
+            Section(COLLECTED_OTHER, tuple(Field(str(k), _text(v)) for k, v in other.items()))
+        )
     return sections
 
 
