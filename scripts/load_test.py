@@ -32,10 +32,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
-from devstack.benchmarks import BENCHMARKS
+from devstack.benchmarks import markdown_table, record, stamp
 from devstack.meters import CpuMeter, rss_mb
 from devstack.postgres import running_postgres
 from devstack.scale_out import scale_out_stack
@@ -97,28 +96,27 @@ def growth(memory: dict[str, dict]) -> dict[str, float]:
 
 
 def record_markdown(figures: dict, label: str, settings: str) -> None:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "",
-        f"### Load: {figures['conversations']} conversations, {label} ({when})",
+        f"### Load: {figures['conversations']} conversations, {label} ({stamp()})",
         "",
         f"Machine: {platform.machine()}, {_cores()} cores. Script: `scripts/load_test.py "
         f"{settings}`. Each conversation: greeting, the whole checklist and the whole intake to a "
         "submitted record, over the gateway's WebSocket; PostgreSQL for the queue and the tracker "
         "store.",
         "",
-        "| figure | value |",
-        "| --- | --- |",
+        markdown_table(
+            ("figure", "value"), ([key, _shown(value)] for key, value in figures.items())
+        ),
     ]
-    for key, value in figures.items():
-        shown = (
-            ", ".join(f"{k} {v:.0f}" for k, v in value.items())
-            if isinstance(value, dict)
-            else value
-        )
-        lines.append(f"| {key} | {shown} |")
-    with BENCHMARKS.open("a", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
+    record("\n".join(lines) + "\n")
+
+
+def _shown(value: object) -> str:
+    """A figure as the table shows it: a dict of figures as "name value, …"."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v:.0f}" for k, v in value.items())
+    return str(value)
 
 
 def _cores() -> int:

@@ -8,18 +8,14 @@ docs/benchmarks.md. Run: .venv/bin/python scripts/nlu_benchmark.py
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from devstack.benchmarks import BENCHMARKS, machine
+from devstack.benchmarks import machine, markdown_table, record, stamp, train
 from devstack.nlu_eval import evaluate
-from devstack.paths import PROJECT_ROOT, VENV_BIN
+from devstack.paths import PROJECT_ROOT
 
 # Rasa fills in its default pipeline when a config names none: the honest baseline.
 RASA_DEFAULT_CONFIG = """recipe: default.v1
@@ -52,28 +48,7 @@ def nlu_only(config_text: str) -> str:
 
 def train_and_score(name: str, config: Path, workdir: Path) -> Row:
     out = workdir / "models"
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            str(VENV_BIN / "rasa"),
-            "train",
-            "nlu",
-            "--config",
-            str(config),
-            "--nlu",
-            "data/nlu",
-            "--out",
-            str(out),
-            "--fixed-model-name",
-            name,
-            "--quiet",
-        ],
-        cwd=PROJECT_ROOT,
-        check=True,
-        # No training cache: every run trains from scratch, so training times are real.
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_MAX_CACHE_SIZE": "0"},
-    )
-    seconds = time.perf_counter() - started
+    seconds, _ = train(config, out, name, nlu_only=True, show_output=True)
     model = out / f"{name}.tar.gz"
     scores = evaluate(model)
     return Row(
@@ -93,23 +68,46 @@ def train_and_score(name: str, config: Path, workdir: Path) -> Row:
     )
 
 
+HEADER = (
+    "pipeline",
+    "macro-F1 held-out",
+    "(no å/ä/ö)",
+    "macro-F1 independent",
+    "(no å/ä/ö)",
+    "precision stop",
+    "precision request_human",
+    "macro-F1 fresh",
+    "(no å/ä/ö)",
+    "precision stop",
+    "precision request_human",
+    "training time",
+    "model size",
+)
+
+
 def table(rows: list[Row]) -> str:
-    lines = [
-        "| pipeline | macro-F1 held-out | (no å/ä/ö) | macro-F1 independent | (no å/ä/ö) "
-        "| precision stop | precision request_human | macro-F1 fresh | (no å/ä/ö) "
-        "| precision stop | precision request_human | training time | model size |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    return markdown_table(HEADER, (_cells(row) for row in rows))
+
+
+def _cells(row: Row) -> list[str]:
+    scores = (
+        row.f1,
+        row.f1_no_diacritics,
+        row.f1_independent,
+        row.f1_independent_no_diacritics,
+        row.precision_stop,
+        row.precision_request_human,
+        row.f1_fresh,
+        row.f1_fresh_no_diacritics,
+        row.fresh_precision_stop,
+        row.fresh_precision_request_human,
+    )
+    return [
+        row.name,
+        *(f"{score:.3f}" for score in scores),
+        f"{row.train_seconds:.0f} s",
+        f"{row.model_mb:.1f} MB",
     ]
-    for row in rows:
-        lines.append(
-            f"| {row.name} | {row.f1:.3f} | {row.f1_no_diacritics:.3f} | "
-            f"{row.f1_independent:.3f} | {row.f1_independent_no_diacritics:.3f} | "
-            f"{row.precision_stop:.3f} | {row.precision_request_human:.3f} | "
-            f"{row.f1_fresh:.3f} | {row.f1_fresh_no_diacritics:.3f} | "
-            f"{row.fresh_precision_stop:.3f} | {row.fresh_precision_request_human:.3f} | "
-            f"{row.train_seconds:.0f} s | {row.model_mb:.1f} MB |"
-        )
-    return "\n".join(lines)
 
 
 def main() -> int:
@@ -126,9 +124,8 @@ def main() -> int:
             train_and_score("iop-lotsen", project_config, workdir),
             train_and_score("rasa-default", default_config, workdir),
         ]
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = (
-        f"\n### NLU benchmark, {stamp}\n\nMachine: {machine()}. Training data: data/nlu; "
+        f"\n### NLU benchmark, {stamp()}\n\nMachine: {machine()}. Training data: data/nlu; "
         f"test data: tests/nlu (held-out, never trained on; the independent set was written "
         "by someone who never read the training data, the fresh set by another such writer "
         "after the configuration was chosen; precision per set)."
@@ -136,11 +133,7 @@ def main() -> int:
     )
     print(report)
     if not args.no_record:
-        BENCHMARKS.parent.mkdir(exist_ok=True)
-        if not BENCHMARKS.exists():
-            BENCHMARKS.write_text("# Benchmarks\n\nFigures printed by the benchmark scripts.\n")
-        with BENCHMARKS.open("a", encoding="utf-8") as handle:
-            handle.write(report)
+        record(report)
     return 0
 
 

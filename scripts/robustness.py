@@ -18,10 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from devstack.benchmarks import BENCHMARKS, machine, train
+from devstack.benchmarks import machine, markdown_table, record, stamp, train
 from devstack.nlu_eval import evaluate
 from devstack.paths import PROJECT_ROOT, VENV_BIN
 
@@ -62,11 +61,15 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--no-record", action="store_true", help="print only")
     args = parser.parse_args()
-    lines = [
-        "| seed | training | answer sets reaching the summary | F1 held-out | F1 independent "
-        "| F1 fresh |",
-        "| --- | --- | --- | --- | --- | --- |",
+    header = [
+        "seed",
+        "training",
+        "answer sets reaching the summary",
+        "F1 held-out",
+        "F1 independent",
+        "F1 fresh",
     ]
+    rows: list[list[str]] = []
     all_reached = True
     with tempfile.TemporaryDirectory(prefix="robustness-") as tmp:
         for seed in args.seeds:
@@ -78,25 +81,30 @@ def main() -> int:
             scores = evaluate(model)
             share = result["reached"] / result["total"]
             all_reached = all_reached and share == 1.0
-            lines.append(
-                f"| {seed} | {seconds / 60:.1f} min | {result['reached']}/{result['total']} "
-                f"({share:.0%}) | {scores['heldout'].macro_f1:.3f} | "
-                f"{scores['independent'].macro_f1:.3f} | {scores['fresh'].macro_f1:.3f} |"
+            rows.append(
+                [
+                    str(seed),
+                    f"{seconds / 60:.1f} min",
+                    f"{result['reached']}/{result['total']} ({share:.0%})",
+                    *(
+                        f"{scores[name].macro_f1:.3f}"
+                        for name in ("heldout", "independent", "fresh")
+                    ),
+                ]
             )
             for failure in result["failures"]:
                 print(f"seed {seed}: {failure[:500]}", file=sys.stderr)
-            print("\n".join(lines), flush=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            print(markdown_table(header, rows), flush=True)
     report = (
-        f"\n### Robustness: one data set, several trained models, {stamp}\n\nMachine: {machine()}. "
+        f"\n### Robustness: one data set, several trained models, {stamp()}\n\n"
+        f"Machine: {machine()}. "
         "config.yml trained with each random seed (DIET and TED); each model ran the 40 "
         "end-to-end answer sets (tests/e2e/test_answer_sets.py) through the real Rasa and "
-        "action servers.\n\n" + "\n".join(lines) + "\n"
+        "action servers.\n\n" + markdown_table(header, rows) + "\n"
     )
     print(report)
     if not args.no_record:
-        with BENCHMARKS.open("a", encoding="utf-8") as handle:
-            handle.write(report)
+        record(report)
     return 0 if all_reached else 1
 
 

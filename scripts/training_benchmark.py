@@ -20,12 +20,11 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
 
-from devstack.benchmarks import BENCHMARKS, QUIET_ENV, machine, train
+from devstack.benchmarks import QUIET_ENV, machine, markdown_table, record, stamp, train
 from devstack.endpoints import write_endpoints
 from devstack.nlu_eval import evaluate
 from devstack.paths import PROJECT_ROOT, VENV_BIN
@@ -111,20 +110,20 @@ def measure(name: str, config: Path, workdir: Path) -> Row:
 
 def table(rows: list[Row]) -> str:
     keys = list(rows[0].scores)
-    lines = [
-        "| config | training (wall) | training (CPU) | ready | "
-        + " | ".join(f"F1 {key}" for key in keys)
-        + " |",
-        "| --- | --- | --- | --- | " + " | ".join("---" for _ in keys) + " |",
-    ]
-    for row in rows:
-        scores = " | ".join(f"{row.scores[key]:.3f}" for key in keys)
-        lines.append(
-            f"| {row.name} | {row.train_seconds / 60:.1f} min | "
-            f"{row.train_cpu_seconds / 60:.1f} CPU-min | {row.ready_seconds:.0f} s "
-            f"| {scores} |"
-        )
-    return "\n".join(lines)
+    header = ["config", "training (wall)", "training (CPU)", "ready", *(f"F1 {k}" for k in keys)]
+    return markdown_table(
+        header,
+        (
+            [
+                row.name,
+                f"{row.train_seconds / 60:.1f} min",
+                f"{row.train_cpu_seconds / 60:.1f} CPU-min",
+                f"{row.ready_seconds:.0f} s",
+                *(f"{row.scores[key]:.3f}" for key in keys),
+            ]
+            for row in rows
+        ),
+    )
 
 
 def main() -> int:
@@ -141,9 +140,8 @@ def main() -> int:
                 measure(name.replace(" ", "-").replace("(", "").replace(")", ""), config, Path(tmp))
             )
             print(table(rows), flush=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = (
-        f"\n### Training and start-up, {stamp}\n\nMachine: {machine()}. Each config trained from "
+        f"\n### Training and start-up, {stamp()}\n\nMachine: {machine()}. Each config trained from "
         "scratch on data/ (Rasa's cache off); ready = Rasa server start until it answered a first "
         "message over REST, with the action server already up. F1 = intent macro-F1 on the "
         "held-out sets (tests/nlu).\n\n"
@@ -151,8 +149,7 @@ def main() -> int:
     )
     print(report)
     if not args.no_record:
-        with BENCHMARKS.open("a", encoding="utf-8") as handle:
-            handle.write(report)
+        record(report)
     return 0
 
 
