@@ -40,6 +40,15 @@ def record(report: str) -> None:
         handle.write(report)
 
 
+def publish(title: str, about: str, table: str, keep: bool) -> None:
+    """Print the dated report (title, machine, what was measured, the table); with `keep`,
+    append it to docs/benchmarks.md as well."""
+    report = f"\n### {title}, {stamp()}\n\nMachine: {machine()}. {about}\n\n{table}\n"
+    print(report)
+    if keep:
+        record(report)
+
+
 def machine() -> str:
     """Architecture, CPUs, memory and Python: figures mean little without them."""
     cpus = os.cpu_count()

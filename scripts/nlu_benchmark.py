@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from devstack.benchmarks import machine, markdown_table, record, stamp, train
+from devstack.benchmarks import markdown_table, publish, train
 from devstack.nlu_eval import evaluate
 from devstack.paths import PROJECT_ROOT
 
@@ -124,16 +124,12 @@ def main() -> int:
             train_and_score("iop-lotsen", project_config, workdir),
             train_and_score("rasa-default", default_config, workdir),
         ]
-    report = (
-        f"\n### NLU benchmark, {stamp()}\n\nMachine: {machine()}. Training data: data/nlu; "
-        f"test data: tests/nlu (held-out, never trained on; the independent set was written "
-        "by someone who never read the training data, the fresh set by another such writer "
-        "after the configuration was chosen; precision per set)."
-        f"\n\n{table(rows)}\n"
+    about = (
+        "Training data: data/nlu; test data: tests/nlu (held-out, never trained on; the "
+        "independent set was written by someone who never read the training data, the fresh set "
+        "by another such writer after the configuration was chosen; precision per set)."
     )
-    print(report)
-    if not args.no_record:
-        record(report)
+    publish("NLU benchmark", about, table(rows), keep=not args.no_record)
     return 0
 
 

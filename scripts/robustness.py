@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from devstack.benchmarks import machine, markdown_table, record, stamp, train
+from devstack.benchmarks import markdown_table, publish, train
 from devstack.nlu_eval import evaluate
 from devstack.paths import PROJECT_ROOT, VENV_BIN
 
@@ -95,16 +95,13 @@ def main() -> int:
             for failure in result["failures"]:
                 print(f"seed {seed}: {failure[:500]}", file=sys.stderr)
             print(markdown_table(header, rows), flush=True)
-    report = (
-        f"\n### Robustness: one data set, several trained models, {stamp()}\n\n"
-        f"Machine: {machine()}. "
+    about = (
         "config.yml trained with each random seed (DIET and TED); each model ran the 40 "
         "end-to-end answer sets (tests/e2e/test_answer_sets.py) through the real Rasa and "
-        "action servers.\n\n" + markdown_table(header, rows) + "\n"
+        "action servers."
     )
-    print(report)
-    if not args.no_record:
-        record(report)
+    title = "Robustness: one data set, several trained models"
+    publish(title, about, markdown_table(header, rows), keep=not args.no_record)
     return 0 if all_reached else 1
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from devstack.benchmarks import QUIET_ENV, machine, markdown_table, record, stamp, train
+from devstack.benchmarks import QUIET_ENV, markdown_table, publish, train
 from devstack.endpoints import write_endpoints
 from devstack.nlu_eval import evaluate
 from devstack.paths import PROJECT_ROOT, VENV_BIN
@@ -140,16 +140,12 @@ def main() -> int:
                 measure(name.replace(" ", "-").replace("(", "").replace(")", ""), config, Path(tmp))
             )
             print(table(rows), flush=True)
-    report = (
-        f"\n### Training and start-up, {stamp()}\n\nMachine: {machine()}. Each config trained from "
-        "scratch on data/ (Rasa's cache off); ready = Rasa server start until it answered a first "
-        "message over REST, with the action server already up. F1 = intent macro-F1 on the "
-        "held-out sets (tests/nlu).\n\n"
-        f"{table(rows)}\n"
+    about = (
+        "Each config trained from scratch on data/ (Rasa's cache off); ready = Rasa server start "
+        "until it answered a first message over REST, with the action server already up. F1 = "
+        "intent macro-F1 on the held-out sets (tests/nlu)."
     )
-    print(report)
-    if not args.no_record:
-        record(report)
+    publish("Training and start-up", about, table(rows), keep=not args.no_record)
     return 0
 
 
