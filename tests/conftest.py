@@ -3,10 +3,13 @@ markers every test gets from where it lives and what it drives (pyproject.toml l
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from _pytest.mark.expression import Expression, ParseError
 from hypothesis import settings as hypothesis_settings
 
 from bot.profile import active_profile
@@ -60,6 +63,37 @@ def markers_for(relative: str, module: ModuleType | None) -> list[str]:
     if module is not None and _drives_chromium(module):
         names.append("browser")
     return names
+
+
+def directory_could_match(kind: str, expression: str) -> bool:
+    """Whether any test in the tests/<kind> directory could be selected by `-m expression`: its
+    tests carry the directory's marker (in tests/unit, `slow` instead for the slow ones) and may
+    carry `slow` and `browser`. An expression naming any other marker may match anything."""
+    ours = {*DIRECTORY_MARKERS.values(), "slow", "browser"}
+    words = set(re.findall(r"[^\s()]+", expression)) - {"and", "or", "not"}
+    if not words <= ours or "=" in expression:  # marker(key=value): not ours
+        return True
+    try:
+        compiled = Expression.compile(expression)
+    except ParseError:
+        return True  # pytest itself reports the bad expression
+    for slow, browser in itertools.product((False, True), repeat=2):
+        names = {kind} if not (kind == "unit" and slow) else set()
+        names |= {"slow"} if slow else set()
+        names |= {"browser"} if browser else set()
+        if compiled.evaluate(lambda name, /, _names=frozenset(names), **_: name in _names):
+            return True
+    return False
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`pytest -m unit` does not even import the e2e, nlu and integration modules (Rasa's and the
+    browsers' libraries): a test directory none of whose tests can match `-m` is skipped."""
+    expression = config.getoption("markexpr", default="")
+    path = Path(collection_path).resolve()
+    if not expression or path.parent != TESTS or path.name not in DIRECTORY_MARKERS:
+        return None
+    return None if directory_could_match(DIRECTORY_MARKERS[path.name], expression) else True
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,7 +11,7 @@ import yaml
 
 from devstack.endpoints import endpoints, write_endpoints
 from devstack.ports import free_port
-from tests.conftest import PROJECT_ROOT, markers_for
+from tests.conftest import PROJECT_ROOT, directory_could_match, markers_for
 
 
 def python_files(*directories: str) -> list[Path]:
@@ -96,6 +96,20 @@ def test_markers_follow_the_directory() -> None:
     assert markers_for("integration/test_queue.py::test_x", None) == ["integration"]
     assert markers_for("e2e/test_rest_conversations.py::test_x", None) == ["e2e"]
     assert markers_for("nlu/test_heldout.py::test_x", None) == ["nlu", "slow"]
+
+
+def test_a_marker_run_skips_only_directories_that_cannot_match() -> None:
+    """`-m unit` need not import the other directories; any other choice keeps what may match."""
+    kinds = ("unit", "integration", "e2e", "nlu")
+
+    def matching(expression: str) -> list[str]:
+        return [kind for kind in kinds if directory_could_match(kind, expression)]
+
+    assert matching("unit") == ["unit"]
+    assert matching("unit or integration") == ["unit", "integration"]
+    assert matching("e2e and not browser") == ["e2e"]
+    for everywhere in ("slow", "not slow", "browser", "not unit", "asyncio", "unit or x(a=1)"):
+        assert matching(everywhere) == list(kinds), everywhere
 
 
 def test_slow_unit_tests_leave_the_quick_unit_run() -> None:
