@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
+from bot.clock import now_utc
 from bot.export.labels import LOOK_AT_FIRST, SELF_ASSESSMENT, format_time
 from bot.export.view import build_view
 
@@ -36,5 +37,5 @@ def render_html(record: dict[str, Any], printed_at: datetime | None = None) -> s
         view=build_view(record),
         self_assessment=SELF_ASSESSMENT,
         look_at_first=LOOK_AT_FIRST,
-        printed_at=format_time(printed_at or datetime.now().astimezone()),
+        printed_at=format_time(printed_at or now_utc()),
     )

@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
+from bot.clock import now_utc
 from bot.export.labels import LOOK_AT_FIRST, SELF_ASSESSMENT, format_time
 from bot.export.view import RecordView, Section, build_view
 
@@ -167,7 +168,7 @@ class _CaseFile(FPDF):
 def render_pdf(record: dict[str, Any], printed_at: datetime | None = None) -> bytes:
     """The whole case file as PDF bytes; `printed_at` (default now) is shown in the footer."""
     view = build_view(record)
-    pdf = _CaseFile(view, format_time(printed_at or datetime.now().astimezone()))
+    pdf = _CaseFile(view, format_time(printed_at or now_utc()))
     pdf.add_page()
     _title(pdf, view)
     for section in view.sections():
