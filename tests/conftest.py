@@ -65,19 +65,27 @@ def markers_for(relative: str, module: ModuleType | None) -> list[str]:
     return names
 
 
-def directory_could_match(kind: str, expression: str) -> bool:
-    """Whether any test in the tests/<kind> directory could be selected by `-m expression`: its
-    tests carry the directory's marker (in tests/unit, `slow` instead for the slow ones) and may
-    carry `slow` and `browser`. An expression naming any other marker may match anything."""
+def _all_slow(relative: str) -> bool:
+    """Every test under `relative` (a directory or module, e.g. "unit/test_x.py") is slow."""
+    whole = [entry.rstrip("/") for entry in SLOW if "::" not in entry]
+    return any(relative == entry or relative.startswith(entry + "/") for entry in whole)
+
+
+def could_match(relative: str, expression: str) -> bool:
+    """Whether any test under `relative` (to tests/) could be selected by `-m expression`. Its
+    tests carry their directory's marker (in tests/unit, `slow` instead for the slow ones) and
+    may carry `slow` and `browser`; an expression naming any other marker may match anything."""
     ours = {*DIRECTORY_MARKERS.values(), "slow", "browser"}
     words = set(re.findall(r"[^\s()]+", expression)) - {"and", "or", "not"}
-    if not words <= ours or "=" in expression:  # marker(key=value): not ours
+    kind = DIRECTORY_MARKERS.get(relative.split("/", 1)[0])
+    if kind is None or not words <= ours or "=" in expression:  # marker(key=value): not ours
         return True
     try:
         compiled = Expression.compile(expression)
     except ParseError:
         return True  # pytest itself reports the bad expression
-    for slow, browser in itertools.product((False, True), repeat=2):
+    slow_choices = (True,) if _all_slow(relative) else (False, True)
+    for slow, browser in itertools.product(slow_choices, (False, True)):
         names = {kind} if not (kind == "unit" and slow) else set()
         names |= {"slow"} if slow else set()
         names |= {"browser"} if browser else set()
@@ -87,13 +95,14 @@ def directory_could_match(kind: str, expression: str) -> bool:
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """`pytest -m unit` does not even import the e2e, nlu and integration modules (Rasa's and the
-    browsers' libraries): a test directory none of whose tests can match `-m` is skipped."""
+    """`pytest -m unit` does not even import the e2e, nlu and integration modules or the slow
+    unit modules (Rasa's, spaCy's and the browsers' libraries): a test directory or module none
+    of whose tests can match `-m` is not collected."""
     expression = config.getoption("markexpr", default="")
     path = Path(collection_path).resolve()
-    if not expression or path.parent != TESTS or path.name not in DIRECTORY_MARKERS:
+    if not expression or not path.is_relative_to(TESTS) or path == TESTS:
         return None
-    return None if directory_could_match(DIRECTORY_MARKERS[path.name], expression) else True
+    return None if could_match(path.relative_to(TESTS).as_posix(), expression) else True
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

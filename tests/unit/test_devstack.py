@@ -11,7 +11,7 @@ import yaml
 
 from devstack.endpoints import endpoints, write_endpoints
 from devstack.ports import free_port
-from tests.conftest import PROJECT_ROOT, directory_could_match, markers_for
+from tests.conftest import PROJECT_ROOT, could_match, markers_for
 
 
 def python_files(*directories: str) -> list[Path]:
@@ -99,17 +99,22 @@ def test_markers_follow_the_directory() -> None:
 
 
 def test_a_marker_run_skips_only_directories_that_cannot_match() -> None:
-    """`-m unit` need not import the other directories; any other choice keeps what may match."""
-    kinds = ("unit", "integration", "e2e", "nlu")
+    """`-m unit` need not import the other directories or the slow unit modules; any other
+    choice keeps what may match."""
+    paths = ("unit", "unit/test_text.py", "unit/test_validate_data.py", "integration", "e2e")
+    paths += ("e2e/test_answer_sets.py", "nlu", "nlu/test_heldout.py")
 
     def matching(expression: str) -> list[str]:
-        return [kind for kind in kinds if directory_could_match(kind, expression)]
+        return [path for path in paths if could_match(path, expression)]
 
-    assert matching("unit") == ["unit"]
-    assert matching("unit or integration") == ["unit", "integration"]
-    assert matching("e2e and not browser") == ["e2e"]
-    for everywhere in ("slow", "not slow", "browser", "not unit", "asyncio", "unit or x(a=1)"):
-        assert matching(everywhere) == list(kinds), everywhere
+    assert matching("unit") == ["unit", "unit/test_text.py"]
+    assert matching("unit or integration") == ["unit", "unit/test_text.py", "integration"]
+    assert matching("e2e and not slow") == ["e2e"]
+    assert matching("nlu and not slow") == []
+    assert matching("slow and not e2e") == [p for p in paths if not p.startswith("e2e")]
+    everywhere = ("slow or not slow", "browser", "not unit", "asyncio", "unit or x(a=1)")
+    for expression in everywhere:
+        assert matching(expression) == list(paths), expression
 
 
 def test_slow_unit_tests_leave_the_quick_unit_run() -> None:
