@@ -1,10 +1,12 @@
-"""End-to-end fixtures: one real stack (Mora profile) shared by the whole session."""
+"""End-to-end fixtures: one real stack (Mora profile) shared by the whole session, and headless
+Chromium for each browser test module."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -13,6 +15,9 @@ from bot.intake_queue.accounts import create_account
 from bot.intake_queue.database import make_engine
 from devstack.servers import MODEL, Stack, rasa_stack, web_gateway
 from tests.conftest import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +73,12 @@ def site(tmp_path_factory) -> Iterator[Site]:
         create_account(engine, "anna", "Anna Berg", CASEWORKER_PASSWORD)
         yield Site(stack, gateway.url, engine)
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium (Playwright's sync API), one per test module."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched

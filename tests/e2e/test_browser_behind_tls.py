@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
 from bot.intake_queue.accounts import create_account
@@ -26,9 +26,9 @@ from bot.intake_queue.handoffs import CloseReason, Handoffs, Kind
 from bot.intake_queue.transcripts import stored_events_transcript
 from bot.profile import load_profile
 from bot.web.session_keys import conversation_reference
+from tests.browser import submit_console_login
 from tests.e2e.conftest import ALWAYS_OPEN
 from tests.e2e.servers import MODEL, WebGateway, rasa_stack
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.tls_certificates import make_certificate, running_nginx
 
 PASSWORD = "ett-långt-lösenord-bakom-tls"
@@ -70,16 +70,6 @@ def secure_site(
             gateway.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/ensure_chromium.sh installs it.")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def bot_count(page: Page) -> int:
     return page.locator(BOT).count()
 
@@ -117,10 +107,7 @@ def test_widget_and_console_over_https_with_a_live_handoff(
         )
         console.goto(f"{url}/handlaggare/")
         assert console.url.startswith(f"{url}/handlaggare/logga-in")
-        console.fill("input[name=username]", "anna")
-        console.fill("input[name=password]", PASSWORD)
-        console.click("button[type=submit]")
-        console.wait_for_url(f"{url}/handlaggare/")
+        submit_console_login(console, url, PASSWORD)
         session_cookie = next(
             c for c in caseworker_context.cookies() if c["name"] == "iop_handlaggare"
         )

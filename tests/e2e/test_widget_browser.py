@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.intake_queue.console_sessions import ConsoleSessions
 from bot.intake_queue.handoffs import CloseReason, Handoffs, Kind
@@ -33,20 +32,11 @@ from devstack.widget import (
     INITIATIVE,
     ORGANISATION,
 )
+from tests.browser import console_login
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import CASEWORKER_PASSWORD as PASSWORD
 from tests.e2e.conftest import Site
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PROFILE = load_profile("mora")
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots"
 AXE = Axe()
@@ -54,16 +44,6 @@ AXE = Axe()
 BOT = "li.iop-lotsen__msg--bot"
 AGENT = "li.iop-lotsen__msg--agent"
 INPUT = "textarea.iop-lotsen__input"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/ensure_chromium.sh installs it.")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -171,15 +151,6 @@ def conversation_of(page: Page) -> str:
     return conversation_reference(session_id(page))
 
 
-def console_login(page: Page, url: str) -> None:
-    page.goto(f"{url}/handlaggare/")
-    page.fill("input[name=username]", "anna")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/handlaggare/")
-    expect(page.locator("h1")).to_be_visible()
-
-
 # -- tests ---------------------------------------------------------------------------------------
 
 
@@ -262,7 +233,7 @@ def test_live_handoff_round_trip_with_a_caseworker(site: Site, browser: Browser)
     user_context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         console = caseworker_context.new_page()
-        console_login(console, site.url)
+        console_login(console, site.url, PASSWORD)
         assert_no_axe_violations(console, "console queue")
 
         user = user_context.new_page()
@@ -353,7 +324,7 @@ def test_console_pages_have_no_accessibility_violations(
     page = context.new_page()
     page.goto(f"{site.url}/handlaggare/logga-in")
     assert_no_axe_violations(page, "console login")
-    console_login(page, site.url)
+    console_login(page, site.url, PASSWORD)
     screenshot(page, "console-queue")
     reference = IntakeQueue(site.engine).list_cases()
     if reference:

@@ -1,10 +1,12 @@
 """Integration fixtures several modules share: the gateway's routing world (a real handoff table
-on SQLite, a recording stand-in for Rasa, fake sockets) and the console over real HTTP."""
+on SQLite, a recording stand-in for Rasa, fake sockets), the console over real HTTP and headless
+Chromium."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -21,6 +23,9 @@ from devstack.ports import free_port
 from tests.intake_fixtures import all_yes, complete_state
 from tests.integration.console_login import EVIL_NAME, PASSWORD
 from tests.integration.recording_rasa import CONVERSATION, FakeSocket, RecordingRasa
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser as AsyncBrowser
 
 # -- the gateway's routing (bot/web/conversation.py) ---------------------------------------------
 
@@ -91,3 +96,15 @@ async def console_client(console_queue: IntakeQueue) -> AsyncIterator[TestClient
     )
     async with TestClient(TestServer(create_app(settings, console_queue))) as test_client:
         yield test_client
+
+
+# -- the browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[AsyncBrowser]:
+    """Debian's headless Chromium for Playwright's async API, on the test's own event loop."""
+    from tests.browser import async_chromium
+
+    async with async_chromium() as launched:
+        yield launched

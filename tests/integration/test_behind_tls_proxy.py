@@ -27,8 +27,6 @@ from bot.web.settings import GatewaySettings
 from tests.e2e.servers import free_port
 from tests.tls_certificates import make_certificate, public_server_block
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "deploy" / "nginx" / "iop-lotsen.conf"
 NGINX = Path("/usr/sbin/nginx")
 PASSWORD = "ett långt och bra lösenord 42"
 

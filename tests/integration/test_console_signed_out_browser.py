@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from bot.intake_queue.accounts import create_account
 from bot.intake_queue.repository import IntakeQueue
@@ -20,8 +20,6 @@ from bot.web.app import create_app
 from bot.web.settings import GatewaySettings
 from tests.e2e.servers import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 PASSWORD = "ett-langt-losenord-for-test"
 NO_HANG = 20_000  # ms; only a guard against a hanging test, nothing is timed
 
@@ -44,33 +42,26 @@ async def gateway(tmp_path: Path) -> AsyncIterator[TestServer]:
 
 
 async def test_logging_out_in_another_tab_turns_the_open_tab_into_a_login_link(
-    gateway: TestServer,
+    gateway: TestServer, browser: Browser
 ) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/ensure_chromium.sh)")
     base = f"http://127.0.0.1:{gateway.port}"
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context()
-            first = await context.new_page()
-            await first.goto(f"{base}/handlaggare/", timeout=NO_HANG)
-            await first.fill("input[name=username]", "anna")
-            await first.fill("input[name=password]", PASSWORD)
-            async with first.expect_websocket(timeout=NO_HANG):
-                await first.click("form button[type=submit]")
+    context = await browser.new_context()
+    first = await context.new_page()
+    await first.goto(f"{base}/handlaggare/", timeout=NO_HANG)
+    await first.fill("input[name=username]", "anna")
+    await first.fill("input[name=password]", PASSWORD)
+    async with first.expect_websocket(timeout=NO_HANG):
+        await first.click("form button[type=submit]")
 
-            second = await context.new_page()
-            await second.goto(f"{base}/handlaggare/", timeout=NO_HANG)
-            await second.click("form.logout button")
+    second = await context.new_page()
+    await second.goto(f"{base}/handlaggare/", timeout=NO_HANG)
+    await second.click("form.logout button")
 
-            error = first.locator("[data-live-error]")
-            await expect(error).to_contain_text("Du är utloggad", timeout=NO_HANG)
-            link = error.get_by_role("link", name="Logga in igen")
-            await expect(link).to_have_attribute("href", "/handlaggare/")
-            # No endless "Återansluter …": the tab waits for the user to log in again.
-            await first.wait_for_timeout(2500)
-            await expect(first.locator("[data-conn-status]")).to_have_text("")
-            await expect(error).to_contain_text("Du är utloggad")
-        finally:
-            await browser.close()
+    error = first.locator("[data-live-error]")
+    await expect(error).to_contain_text("Du är utloggad", timeout=NO_HANG)
+    link = error.get_by_role("link", name="Logga in igen")
+    await expect(link).to_have_attribute("href", "/handlaggare/")
+    # No endless "Återansluter …": the tab waits for the user to log in again.
+    await first.wait_for_timeout(2500)
+    await expect(first.locator("[data-conn-status]")).to_have_text("")
+    await expect(error).to_contain_text("Du är utloggad")

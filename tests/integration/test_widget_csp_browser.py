@@ -17,15 +17,13 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, WebSocket, async_playwright
+from playwright.async_api import Browser, Page, WebSocket
 
 from bot.intake_queue.repository import IntakeQueue
 from bot.web.app import create_app
 from bot.web.settings import GatewaySettings
 from tests.e2e.servers import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 NO_HANG = 20_000  # ms; only a guard against a hanging test, nothing is timed
 GATEWAY = web.AppKey("gateway", str)  # the kommun page's link to the gateway under test
 
@@ -80,16 +78,6 @@ async def gateway(tmp_path: Path, kommun_page_server: TestServer) -> AsyncIterat
     yield server
     await server.close()
     queue.engine.dispose()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/ensure_chromium.sh installs it.")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def widget_socket_opens(page: Page, url: str) -> None:
