@@ -2,7 +2,8 @@
 forms: whatever a client sends, the gateway answers in friendly Swedish and keeps going.
 
 The gateway runs for real (aiohttp test server, SQLite queue, a logged-in caseworker) in front
-of a stand-in Rasa that speaks Rasa's HTTP API. Each example opens fresh sockets and sends
+of the stand-in Rasa (rasa_standin.py) that speaks Rasa's HTTP API; `/request_human` opens a
+live handoff there, as the real action does. Each example opens fresh sockets and sends
 arbitrary JSON (wrong types, odd and long strings, unicode, nesting, missing fields), non-JSON
 text and binary frames, before and after `hello`. The properties:
 
@@ -31,7 +32,7 @@ from urllib.parse import quote, unquote
 
 import aiohttp
 import pytest
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,6 +46,7 @@ from bot.web.app import create_app
 from bot.web.session_keys import conversation_reference
 from bot.web.settings import GatewaySettings
 from tests.intake_fixtures import all_yes, complete_state
+from tests.integration.rasa_standin import StandInRasa
 
 PASSWORD = "ett långt lösenord för fuzzning 7"
 # A conversation whose live handoff anna has taken, so that fuzzed frames reach the live routes:
@@ -83,66 +85,6 @@ def assert_friendly_swedish(text: object, what: str) -> None:
     assert len(text) < 600, f"{what}: a wall of text: {text[:200]!r}…"
     assert SWEDISH.search(text), f"{what}: not Swedish: {text!r}"
     assert not LEAK.search(text), f"{what}: leaks an exception: {text!r}"
-
-
-# -- a stand-in Rasa -----------------------------------------------------------------------------
-
-
-class StandInRasa:
-    """Rasa's REST channel and HTTP API as the gateway uses them, with an in-memory tracker.
-    `/request_human` opens a live handoff, as the real action does, and a conversation with an
-    open live handoff gets no bot replies (Rasa is paused)."""
-
-    def __init__(self, handoffs: Handoffs) -> None:
-        self.handoffs = handoffs
-        self.events: dict[str, list[dict[str, Any]]] = {}
-
-    def app(self) -> web.Application:
-        app = web.Application(client_max_size=1024 * 1024)
-        app.add_routes(
-            [
-                web.get("/", self.root),
-                web.post("/webhooks/rest/webhook", self.webhook),
-                web.get("/conversations/{sender}/tracker", self.tracker),
-                web.post("/conversations/{sender}/tracker/events", self.append),
-                web.post("/conversations/{sender}/trigger_intent", self.trigger),
-            ]
-        )
-        return app
-
-    async def root(self, request: web.Request) -> web.Response:
-        return web.Response(text="Hello from Rasa: 3.6 (stand-in)")
-
-    async def webhook(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        sender, message = str(body["sender"]), str(body["message"])
-        events = self.events.setdefault(sender, [])
-        events.append({"event": "user", "text": message, "timestamp": 1.0})
-        open_handoff = self.handoffs.open_for(sender)
-        if open_handoff is not None and open_handoff.is_live:
-            return web.json_response([])
-        if message == "/request_human":
-            self.handoffs.request(sender, Kind.LIVE, transcript=[])
-            return web.json_response([])  # paused: the widget hears "waiting"
-        reply = {
-            "recipient_id": sender,
-            "text": "Vill du testa om er idé passar för IOP?",
-            "buttons": [{"title": "Ja", "payload": "/affirm"}],
-        }
-        events.append({"event": "bot", "text": reply["text"], "timestamp": 1.0, "data": {}})
-        return web.json_response([reply])
-
-    async def tracker(self, request: web.Request) -> web.Response:
-        sender = request.match_info["sender"]
-        return web.json_response({"sender_id": sender, "events": self.events.get(sender, [])})
-
-    async def append(self, request: web.Request) -> web.Response:
-        sender = request.match_info["sender"]
-        self.events.setdefault(sender, []).extend(await request.json())
-        return web.json_response({"sender_id": sender})
-
-    async def trigger(self, request: web.Request) -> web.Response:
-        return web.json_response({"messages": [{"text": "Då fortsätter vi.", "buttons": []}]})
 
 
 # -- the running gateway -------------------------------------------------------------------------
@@ -200,7 +142,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     live = handoffs.request(LIVE_REFERENCE, Kind.LIVE, transcript=[])
     handoffs.claim(live.id, "anna")
     loop = asyncio.new_event_loop()
-    rasa = TestServer(StandInRasa(handoffs).app(), host="127.0.0.1")
+    rasa = TestServer(StandInRasa(handoffs=handoffs).app(), host="127.0.0.1")
     loop.run_until_complete(rasa.start_server())
     settings_ = GatewaySettings(
         rasa_url=str(rasa.make_url("")).rstrip("/"),
