@@ -1,6 +1,6 @@
-"""Debian's headless Chromium for the browser tests (Playwright, sync or async) and the console
-login a caseworker does in it; the fixtures in tests/e2e/conftest.py and
-tests/integration/conftest.py start it through here."""
+"""Debian's headless Chromium for the browser tests (Playwright, sync or async), the console
+login a caseworker does in it and the widget's parts a test waits for; the fixtures in
+tests/e2e/conftest.py and tests/integration/conftest.py start it through here."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# The widget's parts (bot/web/static/widget/).
+BOT = "li.iop-lotsen__msg--bot"
+AGENT = "li.iop-lotsen__msg--agent"
+INPUT = "textarea.iop-lotsen__input"
 
 
 def _require_chromium() -> None:
@@ -68,3 +73,15 @@ def console_login(page: Page, url: str, password: str, username: str = "anna") -
     """Opens the console at `url` (the login page first) and signs in."""
     page.goto(f"{url}/handlaggare/")
     submit_console_login(page, url, password, username)
+
+
+def bot_count(page: Page) -> int:
+    return page.locator(BOT).count()
+
+
+def wait_for_answer(page: Page, before: int) -> None:
+    """Until a new bot message has come and the typing indicator is gone."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('li.iop-lotsen__msg--bot').length > n", arg=before
+    )
+    expect(page.locator(".iop-lotsen__typing")).to_be_hidden()

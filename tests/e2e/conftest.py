@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from bot.intake_queue.accounts import create_account
 from bot.intake_queue.database import make_engine
 from devstack.servers import MODEL, Stack, rasa_stack, web_gateway
-from tests.conftest import PROJECT_ROOT
+from tests.e2e.site import ALWAYS_OPEN, CASEWORKER_PASSWORD, Site
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -44,19 +42,6 @@ def pg_stack(tmp_path_factory, postgres_server) -> Stack:
     url = fresh_database(postgres_server, "iop_e2e")
     with rasa_stack(tmp_path_factory.mktemp("pg_stack"), database_url=url) as running:
         yield running
-
-
-ALWAYS_OPEN = str(PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.yml")
-CASEWORKER_PASSWORD = "ett-långt-lösenord-för-test"
-
-
-@dataclass
-class Site:
-    """The whole service as a kommun runs it: gateway, Rasa, action server, database."""
-
-    stack: Stack
-    url: str
-    engine: Engine
 
 
 @pytest.fixture(scope="session")

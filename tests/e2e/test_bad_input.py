@@ -16,7 +16,7 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.web.session_keys import conversation_reference
 from devstack.widget import receive_frame
-from tests.e2e.conftest import Site
+from tests.e2e.site import Site
 
 NASTY = [
     "",

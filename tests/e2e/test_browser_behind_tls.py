@@ -26,16 +26,13 @@ from bot.intake_queue.handoffs import CloseReason, Handoffs, Kind
 from bot.intake_queue.transcripts import stored_events_transcript
 from bot.profile import load_profile
 from bot.web.session_keys import conversation_reference
-from tests.browser import submit_console_login
-from tests.e2e.conftest import ALWAYS_OPEN
+from tests.browser import AGENT, BOT, INPUT, bot_count, submit_console_login, wait_for_answer
 from tests.e2e.servers import MODEL, WebGateway, rasa_stack
+from tests.e2e.site import ALWAYS_OPEN
 from tests.tls_certificates import make_certificate, running_nginx
 
 PASSWORD = "ett-långt-lösenord-bakom-tls"
 PROFILE = load_profile("mora")
-BOT = "li.iop-lotsen__msg--bot"
-AGENT = "li.iop-lotsen__msg--agent"
-INPUT = "textarea.iop-lotsen__input"
 
 
 @dataclass
@@ -68,18 +65,6 @@ def secure_site(
             engine.dispose()
         finally:
             gateway.stop()
-
-
-def bot_count(page: Page) -> int:
-    return page.locator(BOT).count()
-
-
-def wait_for_answer(page: Page, before: int) -> None:
-    """Until a new bot message has come and the typing indicator is gone."""
-    page.wait_for_function(
-        "n => document.querySelectorAll('li.iop-lotsen__msg--bot').length > n", arg=before
-    )
-    expect(page.locator(".iop-lotsen__typing")).to_be_hidden()
 
 
 def say(page: Page, text: str) -> None:

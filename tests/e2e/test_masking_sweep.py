@@ -29,7 +29,7 @@ from bot.intake_queue.repository import IntakeQueue
 from bot.privacy import MASK
 from bot.web.session_keys import conversation_reference
 from devstack.widget import INITIATIVE, receive_frame, script
-from tests.e2e.conftest import Site
+from tests.e2e.site import Site
 from tests.pdf_text import pdf_text
 
 CONVERSATIONS = int(os.environ.get("IOP_SWEEP_CONVERSATIONS", "1000"))  # fewer: a quick local try

@@ -32,18 +32,14 @@ from devstack.widget import (
     INITIATIVE,
     ORGANISATION,
 )
-from tests.browser import console_login
+from tests.browser import AGENT, BOT, INPUT, bot_count, console_login, wait_for_answer
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import CASEWORKER_PASSWORD as PASSWORD
-from tests.e2e.conftest import Site
+from tests.e2e.site import CASEWORKER_PASSWORD as PASSWORD
+from tests.e2e.site import Site
 
 PROFILE = load_profile("mora")
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots"
 AXE = Axe()
-
-BOT = "li.iop-lotsen__msg--bot"
-AGENT = "li.iop-lotsen__msg--agent"
-INPUT = "textarea.iop-lotsen__input"
 
 
 @pytest.fixture
@@ -83,18 +79,6 @@ def open_widget(page: Page, url: str) -> None:
     page.click("button.iop-lotsen__accept")
     expect(page.locator(INPUT)).to_be_enabled()
     wait_connected(page)
-
-
-def bot_count(page: Page) -> int:
-    return page.locator(BOT).count()
-
-
-def wait_for_answer(page: Page, before: int) -> None:
-    """Until a new bot message has come and the typing indicator is gone."""
-    page.wait_for_function(
-        "n => document.querySelectorAll('li.iop-lotsen__msg--bot').length > n", arg=before
-    )
-    expect(page.locator(".iop-lotsen__typing")).to_be_hidden()
 
 
 def type_and_send(page: Page, text: str) -> None:
