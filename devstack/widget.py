@@ -21,7 +21,7 @@ from bot.web.session_keys import conversation_reference
 ANSWER_TIMEOUT = 120  # seconds for the bot's answer to one message
 
 # Replies in the order the bot asks; two documents exist or come later, the rest are missing.
-# The same organisation as tests/e2e/test_intake_conversations.py.
+# The one source of these replies: the e2e and unit tests import them from here.
 ORGANISATION = [
     "Föreningen Gemenskap i Mora",
     "802424-4413",
