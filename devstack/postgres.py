@@ -125,7 +125,8 @@ def running_postgres(workdir: Path) -> Iterator[str]:
         yield url
     finally:
         if (data / "postmaster.pid").exists():  # also after a start that timed out
-            _run([pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], as_postgres)
+            # Immediate: the cluster is deleted next, so no checkpoint is worth waiting for.
+            _run([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], as_postgres)
         if workdir.is_dir():
             shutil.copyfile(log, workdir / "postgres.log")
         shutil.rmtree(root, ignore_errors=True)

@@ -22,5 +22,9 @@ say "Validate training data and domain (warnings fail)"
 say "pytest: unit, NLU held-out evaluation, end-to-end"
 # Unbuffered, so CI's log shows how far the run got; the slowest tests are listed at the end,
 # and a test still running after 15 minutes has every thread's stack printed (it is hung).
-PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q --durations=30 -o faulthandler_timeout=900 "$@"
+# Modules run on IOP_TEST_WORKERS workers (pytest-xdist; default one per CPU), each module whole
+# on one worker, the longest first (tests/conftest.py): much of an end-to-end test is waiting
+# for a server, which another worker's test can use. IOP_TEST_WORKERS=0 runs in one process.
+PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q --durations=30 -o faulthandler_timeout=900 \
+  -n "${IOP_TEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder "$@"
 say "Tests done"

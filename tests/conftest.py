@@ -30,6 +30,27 @@ SLOW = (
     "e2e/test_scale_out.py",  # two Rasa servers, nginx and Redis
 )
 
+# The modules that take longest (seconds on two cores, from `--durations`), in that order. They
+# run first, so that with several workers (pytest-xdist, --dist loadfile) no long module starts
+# last while the other workers sit idle; the rest keep their collection order.
+LONGEST_FIRST = (
+    "e2e/test_masking_sweep.py",  # 230 s: 1 000 conversations
+    "e2e/test_faults.py",  # 200 s: every process killed or stalled
+    "e2e/test_answer_sets.py",  # 180 s: 40 whole conversations
+    "nlu/test_fast_model_load.py",  # 125 s: Rasa's own model load and the launcher's
+    "integration/test_gateway_flood.py",  # 90 s
+    "e2e/test_stories.py",  # 85 s: `rasa test`
+    "e2e/test_scale_out.py",  # 55 s
+    "e2e/test_restarts.py",  # 45 s
+    "nlu/test_heldout.py",  # 40 s
+    "e2e/test_widget_browser.py",
+    "e2e/test_intake_conversations.py",
+    "e2e/test_browser_behind_tls.py",
+    "e2e/test_bad_input.py",
+    "e2e/test_profile_switch.py",
+    "nlu/test_entities.py",
+)
+
 # Every property test the same on every machine and run (a red CI run must be reproducible), and
 # no per-example deadline: speed is measured by the benchmark scripts, never asserted in a test.
 hypothesis_settings.register_profile("iop-lotsen", deadline=None, derandomize=True, database=None)
@@ -105,7 +126,14 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None if could_match(path.relative_to(TESTS).as_posix(), expression) else True
 
 
+def _module_rank(item: pytest.Item) -> int:
+    path = Path(item.path).resolve()
+    relative = path.relative_to(TESTS).as_posix() if path.is_relative_to(TESTS) else ""
+    return LONGEST_FIRST.index(relative) if relative in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_module_rank)  # stable: each module's tests keep their order
     for item in items:
         path = Path(item.path).resolve()
         if not path.is_relative_to(TESTS):

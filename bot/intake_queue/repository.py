@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import now_utc
-from bot.intake_queue import migrate
+from bot.intake_queue import migrate, use_cases
 from bot.intake_queue.cases import (
     SYSTEM_ACTOR,
     CaseNotFound,
@@ -129,9 +129,8 @@ class IntakeQueue:
         take_over: bool = False,
         at: datetime | None = None,
     ) -> None:
-        """Take the case (see CaseRepository.claim). No audit line: use_cases.claim_case."""
-        with self.unit_of_work() as uow:
-            uow.cases.claim(reference, actor, note, take_over, at)
+        """Take the case (see CaseRepository.claim), with its audit line: the one use case."""
+        use_cases.claim_case(self.engine, reference, actor, note, take_over, at)
 
     def set_status(
         self,
@@ -141,10 +140,8 @@ class IntakeQueue:
         note: str | None,
         at: datetime | None = None,
     ) -> Status:
-        """Move the case along the arbetsgång; returns the previous status. No audit line:
-        use_cases.change_status."""
-        with self.unit_of_work() as uow:
-            return uow.cases.set_status(reference, new, actor, note, at)
+        """Move the case along the arbetsgång, with its audit line; returns the previous status."""
+        return use_cases.change_status(self.engine, reference, new, actor, note, at)
 
     def yearly_counts(self) -> dict[int, YearCounts]:
         """The yearly follow-up (see CaseRepository.yearly_counts)."""

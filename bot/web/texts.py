@@ -116,7 +116,7 @@ NOT_TAKING_CHATS = "Du tar inte emot chattar just nu."
 # --- Console: a case (pages/case.py) ------------------------------------------------------------
 
 CASE_IS_YOURS = "Ärendet är ditt nu."
-NO_SUCH_STATUS = "Status ändrades inte: välj en av statusarna i listan."
+NO_SUCH_STATUS = "Status ändrades inte. Välj en status i listan."
 # The case's e-mail, by outbox purpose.
 MAIL_PURPOSES = {"registrator": "Till registrator", "kvittens": "Mottagningsbekräftelse"}
 

@@ -158,7 +158,7 @@ async def test_an_unknown_status_is_answered_in_swedish_not_in_python(
         )
         assert response.status == 200
         page = await response.text()
-        assert "välj en av statusarna i listan" in page
+        assert "Status ändrades inte. Välj en status i listan." in page
         assert "is not a valid" not in page
     assert console_queue.get(ref)["status"] == Status.INKOMMEN.value
 

@@ -11,7 +11,7 @@ import yaml
 
 from devstack.endpoints import endpoints, write_endpoints
 from devstack.ports import free_port
-from tests.conftest import PROJECT_ROOT, could_match, markers_for
+from tests.conftest import LONGEST_FIRST, PROJECT_ROOT, SLOW, could_match, markers_for
 
 
 def python_files(*directories: str) -> list[Path]:
@@ -115,6 +115,14 @@ def test_a_marker_run_skips_only_directories_that_cannot_match() -> None:
     everywhere = ("slow or not slow", "browser", "not unit", "asyncio", "unit or x(a=1)")
     for expression in everywhere:
         assert matching(expression) == list(paths), expression
+
+
+def test_the_long_modules_named_for_scheduling_exist() -> None:
+    """A renamed module would silently fall to the end of the run, where it makes the other
+    workers wait."""
+    for relative in (*LONGEST_FIRST, *(entry.split("::")[0] for entry in SLOW)):
+        assert (PROJECT_ROOT / "tests" / relative).exists(), relative
+    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
 
 
 def test_slow_unit_tests_leave_the_quick_unit_run() -> None:
