@@ -7,23 +7,13 @@ import asyncio
 import pytest
 
 from bot.validators import InvalidValue, normalise_orgnr, normalise_phone
-from devstack.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS, quiet_rasa_logging
-from tests.conftest import PROJECT_ROOT
-
-MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
+from devstack.nlu_eval import HELDOUT, HELDOUT_NO_DIACRITICS
 
 
 @pytest.fixture(scope="module")
-def parse():
-    from rasa.core.agent import Agent
-
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
-    quiet_rasa_logging()
-    agent = Agent.load(str(MODEL))
-
+def parse(nlu_agent):
     def _parse(text: str) -> dict:
-        return asyncio.run(agent.parse_message(text))
+        return asyncio.run(nlu_agent.parse_message(text))
 
     return _parse
 

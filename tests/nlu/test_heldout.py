@@ -14,15 +14,12 @@ from devstack.nlu_eval import (
 )
 from tests.conftest import PROJECT_ROOT
 
-MODEL = PROJECT_ROOT / "models" / "iop-lotsen.tar.gz"
 CONTRACT = names_in(Intent) - {Intent.NLU_FALLBACK}
 
 
 @pytest.fixture(scope="module")
-def scores():
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
-    return evaluate(MODEL)
+def scores(nlu_agent):
+    return evaluate(nlu_agent)
 
 
 def test_heldout_set_covers_every_intent_with_enough_examples():
