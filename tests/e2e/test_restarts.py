@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.intake_queue.repository import IntakeQueue
 from devstack.widget import ORGANISATION
 from tests.e2e.intake_dialogue import say, start_intake
-from tests.e2e.servers import rasa_stack
 
 
-@pytest.fixture(scope="module")
-def own_stack(tmp_path_factory):
-    """A stack of its own, because this test stops and starts the Rasa server."""
-    with rasa_stack(tmp_path_factory.mktemp("restarts")) as running:
-        yield running
-
-
-def test_an_intake_survives_a_rasa_server_restart_and_is_exported_with_all_of_it(own_stack, sender):
-    stack = own_stack
+def test_an_intake_survives_a_rasa_server_restart_and_is_exported_with_all_of_it(stack, sender):
+    """On the session's stack: the restart is over (the server answers) before the test ends."""
     start_intake(stack, sender)
     stack.texts(sender, ORGANISATION[0])
     stack.rasa.restart()
