@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import EXIT_ERROR, CliError, open_queue
-from bot.cli.parser import command
+from bot.cli.common import EXIT_ERROR, CliError, actor, open_queue
+from bot.cli.parser import add_actor, command
 from bot.export.columns import align_columns
 from bot.export.labels import format_time
+from bot.intake_queue import use_cases
 
 
 def register(commands: Any) -> None:
@@ -38,6 +39,7 @@ def register(commands: Any) -> None:
     skicka.add_argument(
         "--igen", action="store_true", help="försök igen med meddelanden som misslyckats"
     )
+    add_actor(skicka, "vem som ställer misslyckade meddelanden i kö igen (med --igen)")
 
 
 def _outbox(args: argparse.Namespace) -> int:
@@ -82,8 +84,11 @@ def _send_mail(args: argparse.Namespace) -> int:
     settings = _mail_settings()
     with open_queue(args) as queue:
         if args.igen:
+            count = use_cases.requeue_failed_mail(queue.engine, actor(args))
             print(
-                f"{outbox.retry_failed(queue.engine)} misslyckade meddelanden ställdes i kö igen."
+                "1 misslyckat meddelande ställdes i kö igen."
+                if count == 1
+                else f"{count} misslyckade meddelanden ställdes i kö igen."
             )
         try:
             report = deliver_pending(queue.engine, settings, limit=500)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 
+from bot.clock import now_utc
 from bot.intake_queue.accounts import Caseworker
 from bot.intake_queue.audit import AuditLine
 from bot.intake_queue.cases import normal_reference
@@ -30,6 +31,8 @@ CREATE_ACCOUNT = "skapa_konto"
 BLOCK_ACCOUNT = "sparra_konto"
 UNBLOCK_ACCOUNT = "oppna_konto"
 ACCOUNTS_SUBJECT = "konto {username}"
+REQUEUE_MAIL = "skicka_post_igen"
+OUTBOX_SUBJECT = "utkorgen"
 
 
 def claim_case(
@@ -95,6 +98,16 @@ def set_account_active(engine: Engine, username: str, active: bool, actor: str) 
         action = UNBLOCK_ACCOUNT if active else BLOCK_ACCOUNT
         uow.audit.add(actor, action, ACCOUNTS_SUBJECT.format(username=stored))
     return stored
+
+
+def requeue_failed_mail(engine: Engine, actor: str) -> int:
+    """Put every failed e-mail back in line (the operator fixed the address or the server);
+    returns how many. The line names the count, never a recipient."""
+    with UnitOfWork(engine) as uow:
+        count = uow.outbox.retry_failed(now_utc())
+        detail = f"{count} meddelande{'' if count == 1 else 'n'}"
+        uow.audit.add(actor, REQUEUE_MAIL, OUTBOX_SUBJECT, detail)
+    return count
 
 
 def record_action(engine: Engine, line: AuditLine) -> None:

@@ -18,9 +18,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from bot.cli import main
 from bot.intake_queue import outbox
+from bot.intake_queue.audit import AuditRepository
+from bot.intake_queue.models import audit_log
 from bot.intake_queue.models import outbox as outbox_table
 from bot.intake_queue.outbox import MailStatus
 from bot.intake_queue.repository import IntakeQueue, now_utc
@@ -282,15 +285,43 @@ def test_a_refused_address_is_flagged_and_can_be_retried(
     listing = capsys.readouterr().out
     assert reference in listing and "misslyckades" in listing and "550" in listing
     inbox.refuse.clear()
-    assert main(["--database", url, "skicka-post", "--igen"]) == 0
+    assert main(["--database", url, "skicka-post", "--igen", "--som", "Bo"]) == 0
     out = capsys.readouterr().out
-    assert "1 misslyckade meddelanden ställdes i kö igen." in out
+    assert "1 misslyckat meddelande ställdes i kö igen." in out
+    assert [line[:4] for line in audit_lines(queue)] == [
+        ("Bo", "skicka_post_igen", "utkorgen", "1 meddelande")
+    ]
     assert f"Skickat: {reference} till {CONTACT} (kvittens)" in out
     assert sorted(r[0] for r, _ in inbox.received) == sorted(
         [MORA.registration.registrator_email, CONTACT]
     )
     assert main(["--database", url, "post"]) == 0
     assert "Utkorgen är tom" in capsys.readouterr().out
+
+
+def audit_lines(queue: IntakeQueue) -> list[tuple[Any, ...]]:
+    with queue.engine.connect() as connection:
+        rows = connection.execute(
+            select(audit_log.c.actor, audit_log.c.action, audit_log.c.subject, audit_log.c.detail)
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_requeuing_failed_mail_is_not_kept_without_its_audit_line(
+    queue: IntakeQueue, url: str, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    submit(queue)
+    with queue.engine.begin() as connection:
+        connection.execute(update(outbox_table).values(status=MailStatus.FAILED.value))
+
+    def fail(*_: Any, **__: Any) -> None:
+        raise OperationalError("INSERT INTO audit_log", {}, Exception("disk full"))
+
+    monkeypatch.setattr(AuditRepository, "add", fail)
+    assert main(["--database", url, "skicka-post", "--igen", "--som", "Bo"]) == 2
+    assert "disk full" in capsys.readouterr().err  # the operator is told why
+    assert {r.status for r in rows(queue)} == {MailStatus.FAILED.value}
+    assert audit_lines(queue) == []
 
 
 def test_without_a_mail_server_the_mail_waits_and_the_operator_is_told(
@@ -374,8 +405,10 @@ async def test_the_gateway_delivers_the_outbox_by_itself(
         secure_cookies=False,
     )
     async with TestServer(create_app(settings, queue)):
-        for _ in range(600):  # up to a minute on a busy machine; usually well under a second
-            if len(inbox.received) == 2:
+        # Up to a minute on a busy machine; usually well under a second. The server has the
+        # mail a moment before the gateway marks it sent, so both are waited for.
+        for _ in range(600):
+            if len(inbox.received) == 2 and all(r.status == "sent" for r in rows(queue)):
                 break
             await asyncio.sleep(0.1)
     assert sorted(r[0] for r, _ in inbox.received) == sorted(
