@@ -26,5 +26,5 @@ say "pytest: unit, NLU held-out evaluation, end-to-end"
 # on one worker, the longest first (tests/conftest.py): much of an end-to-end test is waiting
 # for a server, which another worker's test can use. IOP_TEST_WORKERS=0 runs in one process.
 PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q --durations=30 -o faulthandler_timeout=900 \
-  -n "${IOP_TEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder "$@"
+  -n "${IOP_TEST_WORKERS:-$(nproc)}" --dist loadfile --no-loadscope-reorder "$@"
 say "Tests done"
