@@ -22,9 +22,14 @@ say "Validate training data and domain (warnings fail)"
 say "pytest: unit, NLU held-out evaluation, end-to-end"
 # Unbuffered, so CI's log shows how far the run got; the slowest tests are listed at the end,
 # and a test still running after 15 minutes has every thread's stack printed (it is hung).
-# Modules run on IOP_TEST_WORKERS workers (pytest-xdist; default one per CPU), each module whole
-# on one worker, the longest first (tests/conftest.py): much of an end-to-end test is waiting
-# for a server, which another worker's test can use. IOP_TEST_WORKERS=0 runs in one process.
+# Modules run on IOP_TEST_WORKERS workers (pytest-xdist; default one more than the CPUs, since
+# much of an end-to-end test is waiting for a server), each module whole on one worker, the
+# longest first (tests/conftest.py). IOP_TEST_WORKERS=0 runs everything in one process.
+workers="${IOP_TEST_WORKERS:-$(( $(nproc) + 1 ))}"
 PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q --durations=30 -o faulthandler_timeout=900 \
-  -n "${IOP_TEST_WORKERS:-$(nproc)}" --dist loadfile --no-loadscope-reorder "$@"
+  -n "$workers" --dist loadfile --no-loadscope-reorder -m "not alone" "$@" || [ $? -eq 5 ]
+say "pytest: timed tests, alone on the machine"
+# Their figures must not depend on what another worker happens to run (marker `alone`).
+# Exit status 5 (in either call) means the arguments selected none of its tests.
+PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q -o faulthandler_timeout=900 -m alone "$@" || [ $? -eq 5 ]
 say "Tests done"

@@ -30,6 +30,11 @@ SLOW = (
     "e2e/test_scale_out.py",  # two Rasa servers, nginx and Redis
 )
 
+# Timed assertions (issue 13's flood test compares answer times with and without a flood): they
+# run after the workers, alone on the machine (scripts/test.sh: `-m alone`), because another
+# worker's load would change the figures between the test's own phases.
+ALONE = ("integration/test_gateway_flood.py",)
+
 # The modules that take longest (seconds on two cores, from `--durations`), in that order. They
 # run first, so that with several workers (pytest-xdist, --dist loadfile) no long module starts
 # last while the other workers sit idle; the rest keep their collection order.
@@ -38,7 +43,6 @@ LONGEST_FIRST = (
     "e2e/test_faults.py",  # 200 s: every process killed or stalled
     "e2e/test_answer_sets.py",  # 180 s: 40 whole conversations
     "nlu/test_fast_model_load.py",  # 125 s: Rasa's own model load and the launcher's
-    "integration/test_gateway_flood.py",  # 90 s
     "e2e/test_stories.py",  # 85 s: `rasa test`
     "e2e/test_scale_out.py",  # 55 s
     "e2e/test_restarts.py",  # 45 s
@@ -83,6 +87,8 @@ def markers_for(relative: str, module: ModuleType | None) -> list[str]:
         names.append("slow")
     if module is not None and _drives_chromium(module):
         names.append("browser")
+    if relative.startswith(ALONE):
+        names.append("alone")
     return names
 
 
@@ -95,8 +101,9 @@ def _all_slow(relative: str) -> bool:
 def could_match(relative: str, expression: str) -> bool:
     """Whether any test under `relative` (to tests/) could be selected by `-m expression`. Its
     tests carry their directory's marker (in tests/unit, `slow` instead for the slow ones) and
-    may carry `slow` and `browser`; an expression naming any other marker may match anything."""
-    ours = {*DIRECTORY_MARKERS.values(), "slow", "browser"}
+    may carry `slow`, `browser` and `alone`; an expression naming any other marker may match
+    anything."""
+    ours = {*DIRECTORY_MARKERS.values(), "slow", "browser", "alone"}
     words = set(re.findall(r"[^\s()]+", expression)) - {"and", "or", "not"}
     kind = DIRECTORY_MARKERS.get(relative.split("/", 1)[0])
     if kind is None or not words <= ours or "=" in expression:  # marker(key=value): not ours
@@ -106,10 +113,13 @@ def could_match(relative: str, expression: str) -> bool:
     except ParseError:
         return True  # pytest itself reports the bad expression
     slow_choices = (True,) if _all_slow(relative) else (False, True)
-    for slow, browser in itertools.product(slow_choices, (False, True)):
+    holds_alone = any(entry == relative or entry.startswith(relative + "/") for entry in ALONE)
+    alone_choices = (False, True) if holds_alone else (False,)
+    for slow, browser, alone in itertools.product(slow_choices, (False, True), alone_choices):
         names = {kind} if not (kind == "unit" and slow) else set()
         names |= {"slow"} if slow else set()
         names |= {"browser"} if browser else set()
+        names |= {"alone"} if alone else set()
         if compiled.evaluate(lambda name, /, _names=frozenset(names), **_: name in _names):
             return True
     return False

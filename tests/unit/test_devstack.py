@@ -11,7 +11,7 @@ import yaml
 
 from devstack.endpoints import endpoints, write_endpoints
 from devstack.ports import free_port
-from tests.conftest import LONGEST_FIRST, PROJECT_ROOT, SLOW, could_match, markers_for
+from tests.conftest import ALONE, LONGEST_FIRST, PROJECT_ROOT, SLOW, could_match, markers_for
 
 
 def python_files(*directories: str) -> list[Path]:
@@ -117,10 +117,23 @@ def test_a_marker_run_skips_only_directories_that_cannot_match() -> None:
         assert matching(expression) == list(paths), expression
 
 
+def test_timed_tests_are_marked_to_run_alone_and_found_by_that_marker() -> None:
+    assert markers_for("integration/test_gateway_flood.py::test_x", None) == [
+        "integration",
+        "alone",
+    ]
+    assert markers_for("integration/test_queue.py::test_x", None) == ["integration"]
+    assert could_match("integration", "alone")
+    assert could_match("integration/test_gateway_flood.py", "alone")
+    assert not could_match("integration/test_queue.py", "alone")
+    assert not could_match("unit", "alone")
+    assert could_match("integration/test_queue.py", "not alone")
+
+
 def test_the_long_modules_named_for_scheduling_exist() -> None:
     """A renamed module would silently fall to the end of the run, where it makes the other
     workers wait."""
-    for relative in (*LONGEST_FIRST, *(entry.split("::")[0] for entry in SLOW)):
+    for relative in (*LONGEST_FIRST, *ALONE, *(entry.split("::")[0] for entry in SLOW)):
         assert (PROJECT_ROOT / "tests" / relative).exists(), relative
     assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
 
