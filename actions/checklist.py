@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -18,7 +18,8 @@ from actions.conversation import (
     latest_text,
     serialise_answers,
 )
-from actions.form_exit import Exits, ReadsWordsFirst
+from actions.form_exit import AsksNextQuestion, Exits, ReadsWordsFirst
+from actions.named import NamedAction
 from actions.shared import intake_in_progress, start_or_resume_checklist, tell_next_steps
 from bot.answers import is_whole_answer, parse_answer, parse_question_number
 from bot.assessment import Answer, Outcome, assess, next_unanswered
@@ -37,15 +38,12 @@ def current_criterion(profile: Profile, tracker: Tracker) -> Criterion | None:
         return next_unanswered(profile.criteria, checklist_answers(tracker))
 
 
-class ActionStartChecklist(Action):
+class ActionStartChecklist(NamedAction):
     """Starts the checklist, or resumes an unfinished one where the user left it."""
 
-    def name(self) -> str:
-        return ActionName.START_CHECKLIST
+    action_name = ActionName.START_CHECKLIST
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         answers = checklist_answers(tracker)
         if intake_in_progress(tracker) and next_unanswered(profile.criteria, answers) is None:
@@ -60,18 +58,14 @@ def progress(**values: Any) -> dict[str, Any]:
     return {"progress": values}
 
 
-class ActionAskChecklistAnswer(Action):
+class ActionAskChecklistAnswer(AsksNextQuestion):
     """Asks the current criterion's question with its place in the list."""
 
-    def name(self) -> str:
-        return ActionName.ASK_CHECKLIST_ANSWER
+    action_name = ActionName.ASK_CHECKLIST_ANSWER
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile
     ) -> list[EventType]:
-        if tracker.get_slot(Slot.PENDING_ANSWER):
-            return []  # "Vill du pausa, eller är ”…” ditt svar?" is the open question now
-        profile = active_profile()
         criterion = current_criterion(profile, tracker) or profile.criteria[0]
         number, total = profile.position(criterion.id), len(profile.criteria)
         # The progress rides on the question's message: the widget gets it as a `custom`
@@ -100,8 +94,7 @@ class ValidateChecklistForm(ReadsWordsFirst):
         explain_current(dispatcher, active_profile(), tracker)
         return True
 
-    def name(self) -> str:
-        return ActionName.VALIDATE_CHECKLIST
+    action_name = ActionName.VALIDATE_CHECKLIST
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
         return [Slot.CHECKLIST_ANSWER] if tracker.get_slot(Slot.CHECKLIST_CURRENT) else []
@@ -173,28 +166,22 @@ def _reads_as_answer(slot_value: Any, text: str) -> Answer | None:
     return _as_answer(slot_value, text)
 
 
-class ActionExplainCriterion(Action):
+class ActionExplainCriterion(NamedAction):
     """Explains the question being asked; the form then asks it again."""
 
-    def name(self) -> str:
-        return ActionName.EXPLAIN_CRITERION
+    action_name = ActionName.EXPLAIN_CRITERION
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         explain_current(dispatcher, active_profile(), tracker)
         return []
 
 
-class ActionChangeAnswer(Action):
+class ActionChangeAnswer(NamedAction):
     """Goes back to a named question ("ändra fråga 3") or, without a number, the previous one."""
 
-    def name(self) -> str:
-        return ActionName.CHANGE_ANSWER
+    action_name = ActionName.CHANGE_ANSWER
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         answers = checklist_answers(tracker)
         if not answers:
@@ -225,19 +212,16 @@ def _question_to_revisit(
     return answered[-1]
 
 
-class ActionChecklistVerdict(Action):
+class ActionChecklistVerdict(NamedAction):
     """Tells the organisation honestly what its answers mean, and what it can do next.
 
     Whatever the answers, the organisation may hand the initiative in: the checklist is its own
     first self-assessment, and the kommun receives every initiative and judges it itself.
     """
 
-    def name(self) -> str:
-        return ActionName.CHECKLIST_VERDICT
+    action_name = ActionName.CHECKLIST_VERDICT
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         result = assess(profile.criteria, checklist_answers(tracker))
         done = progress(done=True)  # on the verdict's first message: the widget hides progress

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     ConversationPaused,
@@ -11,10 +11,10 @@ from rasa_sdk.events import (
     UserUtteranceReverted,
 )
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.conversation import consecutive_fallbacks
 from actions.handoff_data import callback_complete, request_person, snapshot, utter_failed
+from actions.named import NamedAction
 from actions.shared import Failed, in_thread, work_in_progress
 from bot.clock import now_utc
 from bot.handoff_routing import MISSES_BEFORE_OFFERING_HUMAN, Route
@@ -23,7 +23,7 @@ from bot.names import Form, Intent, Response
 from bot.profile import active_profile
 
 
-class ActionRequestHuman(Action):
+class ActionRequestHuman(NamedAction):
     """A live chat with a caseworker when one is there, otherwise a callback request.
 
     Live: the handoff is stored with the conversation and the answers so far, and the bot pauses
@@ -36,12 +36,9 @@ class ActionRequestHuman(Action):
     turns that end here end with an explicit listen rather than a policy's guess.
     """
 
-    def name(self) -> str:
-        return ActionName.REQUEST_HUMAN
+    action_name = ActionName.REQUEST_HUMAN
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         snap = snapshot(tracker)
         moment = now_utc()
@@ -83,15 +80,12 @@ class ActionRequestHuman(Action):
         return [FollowupAction(Form.CALLBACK)]
 
 
-class ActionFallback(Action):
+class ActionFallback(NamedAction):
     """Asks the user to rephrase; after repeated misses, offers a caseworker instead."""
 
-    def name(self) -> str:
-        return ActionName.FALLBACK
+    action_name = ActionName.FALLBACK
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         if consecutive_fallbacks(tracker) >= MISSES_BEFORE_OFFERING_HUMAN:
             dispatcher.utter_message(response=Response.DEFAULT_OFFER_HUMAN)
         else:

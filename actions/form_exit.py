@@ -18,9 +18,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import latest_intent, latest_text, previous_user_text
+from actions.named import NamedAction
 from bot.form_input import Move, command_in, normalise, quoted, read_message
 from bot.names import Action as ActionName
 from bot.names import Intent, Response, Slot
+from bot.profile import Profile, active_profile
 
 # Buttons that ask something while a form waits: answered, then the question is asked again.
 DIGRESSION_INTENTS = frozenset((*Intent.KNOWLEDGE, Intent.EXPLAIN, Intent.BOT_CHALLENGE))
@@ -67,10 +69,10 @@ class ReadsWordsFirst(FormValidationAction):
     """A form validation that leaves, asks once or answers a question before validating."""
 
     exits: ClassVar[Exits]
+    action_name: ClassVar[str]  # one of bot.names.Action
 
-    @abstractmethod
     def name(self) -> str:
-        """Abstract, so the SDK's action registry skips this base class."""
+        return self.action_name
 
     @abstractmethod
     def slots_needed(self, tracker: Tracker) -> list[str]:
@@ -167,3 +169,19 @@ def answer_common_question(
         dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
         return True
     return False
+
+
+class AsksNextQuestion(NamedAction):
+    """A form's "ask the next question" action. While the bot's "Vill du pausa, eller är ”…”
+    ditt svar?" waits for its two buttons, that is the open question and nothing else is asked."""
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if tracker.get_slot(Slot.PENDING_ANSWER):
+            return []
+        return self.ask(dispatcher, tracker, active_profile())
+
+    @abstractmethod
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile
+    ) -> list[EventType]:
+        """Ask the form's current question (with what goes with it)."""

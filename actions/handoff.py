@@ -6,9 +6,10 @@ handoff table are in actions/handoff_data.py, the decisions in bot/handoff_routi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -23,6 +24,7 @@ from actions.handoff_data import (
     store_callback,
     utter_failed,
 )
+from actions.named import NamedAction
 from actions.shared import (
     Failed,
     checklist_unfinished,
@@ -62,6 +64,21 @@ def read_text(step: Step, slot_value: Any, tracker: Tracker) -> str:
     return mask_personal_numbers(str(value))
 
 
+def checked(
+    slot: str,
+    read: Callable[[], Any],
+    why_not: Callable[[InvalidValue], str],
+    dispatcher: CollectingDispatcher,
+) -> dict[str, Any]:
+    """The slot set to what `read` makes of the answer; or, where the answer cannot be used, the
+    step's reason why (a response name) said and the slot left empty, so the form asks again."""
+    try:
+        return {slot: read()}
+    except InvalidValue as error:
+        dispatcher.utter_message(response=why_not(error))
+        return {slot: None}
+
+
 class ValidateCallbackForm(ReadsWordsFirst):
     """Name, how to reach the user and their question, one at a time; each checked as typed."""
 
@@ -84,8 +101,7 @@ class ValidateCallbackForm(ReadsWordsFirst):
             dispatcher.utter_message(response=Response.CALLBACK_WHY)
         return True
 
-    def name(self) -> str:
-        return ActionName.VALIDATE_CALLBACK
+    action_name = ActionName.VALIDATE_CALLBACK
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
         return callback_slots_needed(tracker)
@@ -97,11 +113,12 @@ class ValidateCallbackForm(ReadsWordsFirst):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        try:
-            return {Slot.CALLBACK_NAME: read_text(NAME_STEP, slot_value, tracker)}
-        except InvalidValue:
-            dispatcher.utter_message(response=Response.CALLBACK_INVALID_NAME)
-            return {Slot.CALLBACK_NAME: None}
+        return checked(
+            Slot.CALLBACK_NAME,
+            lambda: read_text(NAME_STEP, slot_value, tracker),
+            lambda _: Response.CALLBACK_INVALID_NAME,
+            dispatcher,
+        )
 
     def validate_callback_contact(
         self,
@@ -110,11 +127,12 @@ class ValidateCallbackForm(ReadsWordsFirst):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        try:
-            return {Slot.CALLBACK_CONTACT: parse_contact(str(slot_value or ""))}
-        except InvalidValue:
-            dispatcher.utter_message(response=Response.CALLBACK_INVALID_CONTACT)
-            return {Slot.CALLBACK_CONTACT: None}
+        return checked(
+            Slot.CALLBACK_CONTACT,
+            lambda: parse_contact(str(slot_value or "")),
+            lambda _: Response.CALLBACK_INVALID_CONTACT,
+            dispatcher,
+        )
 
     def validate_callback_question(
         self,
@@ -123,27 +141,24 @@ class ValidateCallbackForm(ReadsWordsFirst):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        try:
-            return {Slot.CALLBACK_QUESTION: read_text(QUESTION_STEP, slot_value, tracker)}
-        except InvalidValue as error:
-            response = (
+        return checked(
+            Slot.CALLBACK_QUESTION,
+            lambda: read_text(QUESTION_STEP, slot_value, tracker),
+            lambda error: (
                 Response.CALLBACK_INVALID_QUESTION_LONG
                 if error.reason == "too_long"
                 else Response.CALLBACK_INVALID_QUESTION_SHORT
-            )
-            dispatcher.utter_message(response=response)
-            return {Slot.CALLBACK_QUESTION: None}
+            ),
+            dispatcher,
+        )
 
 
-class ActionSubmitCallback(Action):
+class ActionSubmitCallback(NamedAction):
     """Stores the callback request once and tells the user when to expect an answer."""
 
-    def name(self) -> str:
-        return ActionName.SUBMIT_CALLBACK
+    action_name = ActionName.SUBMIT_CALLBACK
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         question = tracker.get_slot(Slot.CALLBACK_QUESTION)
         if not callback_complete(tracker) or not question:
@@ -170,15 +185,12 @@ class ActionSubmitCallback(Action):
 # --- Back to the bot -----------------------------------------------------------------------------
 
 
-class ActionResumeAfterHandoff(Action):
+class ActionResumeAfterHandoff(NamedAction):
     """The caseworker handed back (or the user stopped waiting): carry on where the user was."""
 
-    def name(self) -> str:
-        return ActionName.RESUME_AFTER_HANDOFF
+    action_name = ActionName.RESUME_AFTER_HANDOFF
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         where = resume_point(
             just_ended=handoff_just_ended(tracker.events),
             intake_unfinished=intake_in_progress(tracker),

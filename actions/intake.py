@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import checklist_answers, latest_intent
-from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
+from actions.form_exit import AsksNextQuestion, Exits, ReadsWordsFirst, answer_common_question
+from actions.named import NamedAction
 from actions.queue_access import intake_queue
 from actions.shared import (
     Failed,
@@ -87,7 +88,7 @@ def explain_step(dispatcher: CollectingDispatcher, profile: Profile, step: Step)
     dispatcher.utter_message(response=Response.intake_help(key))
 
 
-class ActionStartIntake(Action):
+class ActionStartIntake(NamedAction):
     """Starts or resumes the intake once the checklist is answered, whatever it says.
 
     The kommun receives every initiative (Mora's guideline: it "skall … tas emot … för
@@ -95,12 +96,9 @@ class ActionStartIntake(Action):
     the record so the caseworker knows which criteria to look at first.
     """
 
-    def name(self) -> str:
-        return ActionName.START_INTAKE
+    action_name = ActionName.START_INTAKE
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         state = intake_state(tracker)
         if said_already_submitted(dispatcher, state):
@@ -137,15 +135,12 @@ def tell_about_personal_data(
     state.privacy_notice = {"version": profile.privacy_notice_version, "shown_at": now_utc_iso()}
 
 
-class ActionInformOutsideForm(Action):
+class ActionInformOutsideForm(NamedAction):
     """Details typed when no question is open: a paused intake is offered again, not lost."""
 
-    def name(self) -> str:
-        return ActionName.INFORM_OUTSIDE_FORM
+    action_name = ActionName.INFORM_OUTSIDE_FORM
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         state = intake_state(tracker)
         if state is not None and not state.submitted:
             dispatcher.utter_message(response=Response.INTAKE_PAUSED_REMINDER)
@@ -154,18 +149,14 @@ class ActionInformOutsideForm(Action):
         return []
 
 
-class ActionAskIntakeAnswer(Action):
+class ActionAskIntakeAnswer(AsksNextQuestion):
     """Asks the next intake question, with a heading when a new part begins."""
 
-    def name(self) -> str:
-        return ActionName.ASK_INTAKE_ANSWER
+    action_name = ActionName.ASK_INTAKE_ANSWER
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile
     ) -> list[EventType]:
-        if tracker.get_slot(Slot.PENDING_ANSWER):
-            return []  # "Vill du pausa, eller är ”…” ditt svar?" is the open question now
-        profile = active_profile()
         found = open_step(profile, tracker)
         if found is None:
             return []
@@ -246,8 +237,7 @@ class ValidateIntakeForm(ReadsWordsFirst):
 
     exits = Exits(paused=Response.INTAKE_PAUSED, goodbye=Response.INTAKE_GOODBYE, hands_over=True)
 
-    def name(self) -> str:
-        return ActionName.VALIDATE_INTAKE
+    action_name = ActionName.VALIDATE_INTAKE
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
         state = intake_state(tracker)
@@ -304,15 +294,12 @@ class ValidateIntakeForm(ReadsWordsFirst):
         return {Slot.INTAKE_ANSWER: None, Slot.INTAKE: state.to_slot()}
 
 
-class ActionSubmitIntake(Action):
+class ActionSubmitIntake(NamedAction):
     """Hands the record to the intake queue once; a repeat only repeats the reference."""
 
-    def name(self) -> str:
-        return ActionName.SUBMIT_INTAKE
+    action_name = ActionName.SUBMIT_INTAKE
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         profile = active_profile()
         state = intake_state(tracker)
         if state is None:

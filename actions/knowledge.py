@@ -6,12 +6,12 @@ retention) come from the profile and are filled into those texts here.
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.conversation import form_is_active, latest_intent
+from actions.named import NamedAction
 from actions.shared import profile_facts
 from bot.names import Action as ActionName
 from bot.names import Intent, Response, Slot
@@ -23,15 +23,12 @@ def _topic(tracker: Tracker) -> str | None:
     return intent if intent in Intent.KNOWLEDGE else None
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(NamedAction):
     """Short answer; outside the checklist, offer to go deeper or start the checklist."""
 
-    def name(self) -> str:
-        return ActionName.ANSWER_QUESTION
+    action_name = ActionName.ANSWER_QUESTION
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         topic = _topic(tracker)
         if topic is None:
             dispatcher.utter_message(response=Response.ANYTHING_ELSE)
@@ -42,15 +39,12 @@ class ActionAnswerQuestion(Action):
         return [SlotSet(Slot.FAQ_TOPIC, topic)]
 
 
-class ActionAnswerMore(Action):
+class ActionAnswerMore(NamedAction):
     """The deeper answer to the last question, then an offer to test the idea."""
 
-    def name(self) -> str:
-        return ActionName.ANSWER_MORE
+    action_name = ActionName.ANSWER_MORE
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         topic = tracker.get_slot(Slot.FAQ_TOPIC)
         if topic not in Intent.KNOWLEDGE:
             dispatcher.utter_message(response=Response.ANYTHING_ELSE)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     ActiveLoop,
@@ -15,6 +13,7 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.named import NamedAction
 from bot.names import Action as ActionName
 from bot.names import Form, Slot
 from bot.profile import active_profile
@@ -23,13 +22,10 @@ from bot.profile import active_profile
 _NOT_CARRIED_OVER = {Slot.KOMMUN_NAME, Slot.REQUESTED_SLOT, Slot.CHECKLIST_ANSWER}
 
 
-class ActionSessionStart(Action):
-    def name(self) -> str:
-        return ActionName.SESSION_START
+class ActionSessionStart(NamedAction):
+    action_name = ActionName.SESSION_START
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         carried_over = [
             SlotSet(key, value)
             for key, value in tracker.current_slot_values().items()

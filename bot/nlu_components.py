@@ -55,8 +55,25 @@ class FoldedCountVectorsFeaturizer(CountVectorsFeaturizer):
         return [fold_diacritics(token) for token in processed]
 
 
+class FromConfig(GraphComponent):
+    """A component with nothing to train or store: Rasa builds it from its config alone."""
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.config = config or {}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls(config)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class IdentifierEntityFilter(GraphComponent):
+class IdentifierEntityFilter(FromConfig):
     """Drops statistical guesses for entities that only the regexes may extract."""
 
     @staticmethod
@@ -69,16 +86,6 @@ class IdentifierEntityFilter(GraphComponent):
     def __init__(self, config: dict[str, Any]) -> None:
         self._regex_entities = set(config["regex_entities"])
         self._trusted = config["trusted_extractor"]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IdentifierEntityFilter:
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -95,18 +102,8 @@ class IdentifierEntityFilter(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class CommandIntentClassifier(GraphComponent):
+class CommandIntentClassifier(FromConfig):
     """Sets the intent of a listed whole-message command; place it after DIET."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CommandIntentClassifier:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

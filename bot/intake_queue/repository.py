@@ -1,6 +1,7 @@
-"""The intake queue for callers that hold an Engine: submit (idempotent), list, show, claim,
-move, report. Each call is one unit of work (unit_of_work.py) over the cases repository
-(cases.py); a caseworker's action with its audit line goes through use_cases.py.
+"""The intake queue for callers that hold an Engine: submit (idempotent), list, show, report.
+Each call is one unit of work (unit_of_work.py) over the cases repository (cases.py). A
+caseworker's action (claim, move along the arbetsgång, export) changes a case together with its
+audit line, so it goes through use_cases.py, from the console and the CLI alike.
 
 The names other modules import from here (CaseNotFound, CaseTaken, CaseSummary, YearCounts,
 now_utc) are kept, so callers need not know where they now live.
@@ -17,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import now_utc
-from bot.intake_queue import migrate, use_cases
+from bot.intake_queue import migrate
 from bot.intake_queue.cases import (
     SYSTEM_ACTOR,
     CaseNotFound,
@@ -120,28 +121,6 @@ class IntakeQueue:
         """The full record as exported: current status, assignee, history and transcript."""
         with self.unit_of_work() as uow:
             return uow.cases.get(reference)
-
-    def claim(
-        self,
-        reference: str,
-        actor: str,
-        note: str | None = None,
-        take_over: bool = False,
-        at: datetime | None = None,
-    ) -> None:
-        """Take the case (see CaseRepository.claim), with its audit line: the one use case."""
-        use_cases.claim_case(self.engine, reference, actor, note, take_over, at)
-
-    def set_status(
-        self,
-        reference: str,
-        new: Status,
-        actor: str,
-        note: str | None,
-        at: datetime | None = None,
-    ) -> Status:
-        """Move the case along the arbetsgång, with its audit line; returns the previous status."""
-        return use_cases.change_status(self.engine, reference, new, actor, note, at)
 
     def yearly_counts(self) -> dict[int, YearCounts]:
         """The yearly follow-up (see CaseRepository.yearly_counts)."""

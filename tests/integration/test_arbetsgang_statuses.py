@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.cli import main
-from bot.intake_queue import audit, migrate
+from bot.intake_queue import audit, migrate, use_cases
 from bot.intake_queue.case_details import (
     DetailError,
     get_details,
@@ -93,7 +93,9 @@ def test_migration_0005_keeps_old_cases_and_adds_the_details(url: str) -> None:
     assert "iop_outbox" in inspect(engine).get_table_names()
     queue = IntakeQueue(engine)
     assert queue.list_cases()[0].status is Status.DIALOG_MED_FORVALTNINGAR
-    queue.set_status("IOP-2025-0001", Status.AVSLUTAD_IOP_TECKNAS, "karin", "Avtal tecknat")
+    use_cases.change_status(
+        queue.engine, "IOP-2025-0001", Status.AVSLUTAD_IOP_TECKNAS, "karin", "Avtal tecknat"
+    )
     assert get_details(engine, "IOP-2025-0001").concerned_bodies == ()
     engine.dispose()
 
@@ -104,7 +106,7 @@ def test_migration_0005_keeps_old_cases_and_adds_the_details(url: str) -> None:
 def test_a_case_walks_every_step_of_the_arbetsgang(queue: IntakeQueue) -> None:
     reference = submit(queue, datetime(2026, 3, 1, 10, tzinfo=timezone.utc))
     for status in LATER:
-        queue.set_status(reference, status, "karin", f"Till {status.label}")
+        use_cases.change_status(queue.engine, reference, status, "karin", f"Till {status.label}")
     record = queue.get(reference)
     assert [h["to_status"] for h in record["status_history"]] == [
         "inkommen",
@@ -114,12 +116,16 @@ def test_a_case_walks_every_step_of_the_arbetsgang(queue: IntakeQueue) -> None:
 
 def test_iop_is_signed_only_after_the_berorda_have_been_heard(queue: IntakeQueue) -> None:
     reference = submit(queue, datetime(2026, 3, 1, 10, tzinfo=timezone.utc))
-    queue.set_status(reference, Status.MOTE_MED_BERORDA, "karin", "Möte 12 mars")
+    use_cases.change_status(
+        queue.engine, reference, Status.MOTE_MED_BERORDA, "karin", "Möte 12 mars"
+    )
     with pytest.raises(TransitionError, match="Tillåtna: intern_diskussion, uppfoljningsmote"):
-        queue.set_status(reference, Status.AVSLUTAD_IOP_TECKNAS, "karin", None)
+        use_cases.change_status(queue.engine, reference, Status.AVSLUTAD_IOP_TECKNAS, "karin", None)
     with pytest.raises(TransitionError):
-        queue.set_status(reference, Status.FORSTA_MOTE, "karin", "bakåt")
-    queue.set_status(reference, Status.AVSLUTAD_EJ_AKTUELLT, "karin", "Bidrag passar bättre")
+        use_cases.change_status(queue.engine, reference, Status.FORSTA_MOTE, "karin", "bakåt")
+    use_cases.change_status(
+        queue.engine, reference, Status.AVSLUTAD_EJ_AKTUELLT, "karin", "Bidrag passar bättre"
+    )
     assert queue.get(reference)["status"] == "avslutad_ej_aktuellt"
 
 
@@ -233,7 +239,7 @@ def test_last_years_figures_do_not_change_when_an_old_case_is_decided(
     signed_2025 = submit(queue, datetime(2025, 2, 3, 10, tzinfo=timezone.utc), "Föreningen B")
     decided_at = datetime(2025, 10, 1, 9, tzinfo=timezone.utc)
     for status in (Status.UPPFOLJNINGSMOTE, Status.AVSLUTAD_IOP_TECKNAS):
-        queue.set_status(signed_2025, status, "karin", None, at=decided_at)
+        use_cases.change_status(queue.engine, signed_2025, status, "karin", None, at=decided_at)
     report_2025 = queue.yearly_counts()[2025]
     assert report_2025 == YearCounts(submitted=2, signed=1, not_relevant=0)
 
@@ -241,7 +247,9 @@ def test_last_years_figures_do_not_change_when_an_old_case_is_decided(
     submit(queue, datetime(2026, 1, 20, 10, tzinfo=timezone.utc), "Föreningen C")
     # 23:30 UTC on New Year's Eve is already 2026 in Mora.
     new_year = datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)
-    queue.set_status(old, Status.AVSLUTAD_EJ_AKTUELLT, "karin", "Inte aktuellt", at=new_year)
+    use_cases.change_status(
+        queue.engine, old, Status.AVSLUTAD_EJ_AKTUELLT, "karin", "Inte aktuellt", at=new_year
+    )
     counts = queue.yearly_counts()
     assert counts[2025] == report_2025
     assert counts[2026] == YearCounts(submitted=1, signed=0, not_relevant=1)
@@ -260,7 +268,9 @@ def test_report_command_writes_the_year_table(
 
 def test_a_case_in_a_new_step_exports_as_a_valid_record(queue: IntakeQueue) -> None:
     reference = submit(queue, datetime(2026, 3, 1, 10, tzinfo=timezone.utc))
-    queue.set_status(reference, Status.MOTE_MED_BERORDA, "karin", "Möte 12 mars")
+    use_cases.change_status(
+        queue.engine, reference, Status.MOTE_MED_BERORDA, "karin", "Möte 12 mars"
+    )
     validate_record(queue.get(reference))
 
 

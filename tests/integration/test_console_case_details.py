@@ -7,7 +7,7 @@ import json
 
 from aiohttp.test_utils import TestClient
 
-from bot.intake_queue import audit
+from bot.intake_queue import audit, use_cases
 from bot.intake_queue.case_details import get_details, today
 from bot.intake_queue.repository import IntakeQueue
 from bot.intake_queue.statuses import Status
@@ -65,7 +65,7 @@ async def test_console_case_page_offers_only_the_allowed_steps(
 ) -> None:
     await log_in(console_client)
     reference = console_queue.list_cases()[0].reference
-    console_queue.set_status(reference, Status.INTERN_DISKUSSION, "anna", None)
+    use_cases.change_status(console_queue.engine, reference, Status.INTERN_DISKUSSION, "anna", None)
     page = await (await console_client.get(f"/handlaggare/arenden/{reference}")).text()
     options = page.split('id="new-status"')[1].split("</select>")[0]
     assert "Uppföljningsmöte" in options and "Avslutad: ej aktuellt" in options

@@ -14,6 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.assessment import Answer
+from bot.intake_queue import use_cases
 from bot.intake_queue.accounts import set_active
 from bot.intake_queue.handoffs import Handoffs, HandoffStatus, Kind
 from bot.intake_queue.repository import IntakeQueue
@@ -387,7 +388,7 @@ async def test_a_case_another_caseworker_has_is_taken_over_only_on_purpose(
     console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
     ref = reference(console_queue)
-    console_queue.claim(ref, "anna")
+    use_cases.claim_case(console_queue.engine, ref, "anna")
     csrf = await log_in(console_client, "bo")
     page = await (await console_client.get(f"/handlaggare/arenden/{ref}")).text()
     assert "Ta över ärendet" in page

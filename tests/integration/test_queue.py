@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import inspect
 
-from bot.intake_queue import migrate
+from bot.intake_queue import migrate, use_cases
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
 from bot.profile import load_profile
@@ -119,9 +119,13 @@ def test_concurrent_different_intakes_get_distinct_references(queue):
 def test_claim_and_status_changes_are_kept_in_the_history(queue):
     _, submission = submit(queue)
     reference = submission.reference
-    queue.claim(reference, "karin.handlaggare")
-    queue.set_status(reference, Status.UNDER_BEDOMNING, "karin.handlaggare", "Ser lovande ut")
-    queue.set_status(reference, Status.FORSTA_MOTE, "karin.handlaggare", "Möte 3 dec")
+    use_cases.claim_case(queue.engine, reference, "karin.handlaggare")
+    use_cases.change_status(
+        queue.engine, reference, Status.UNDER_BEDOMNING, "karin.handlaggare", "Ser lovande ut"
+    )
+    use_cases.change_status(
+        queue.engine, reference, Status.FORSTA_MOTE, "karin.handlaggare", "Möte 3 dec"
+    )
     record = queue.get(reference)
     assert record["assigned_to"] == "karin.handlaggare"
     assert record["status"] == "forsta_mote"
@@ -140,10 +144,12 @@ def test_the_arbetsgang_is_enforced(queue):
     _, submission = submit(queue)
     reference = submission.reference
     with pytest.raises(TransitionError, match="Tillåtna"):
-        queue.set_status(reference, Status.AVSLUTAD_IOP_TECKNAS, "k", None)
-    queue.set_status(reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", "Passar bättre som bidrag")
+        use_cases.change_status(queue.engine, reference, Status.AVSLUTAD_IOP_TECKNAS, "k", None)
+    use_cases.change_status(
+        queue.engine, reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", "Passar bättre som bidrag"
+    )
     with pytest.raises(TransitionError, match="avslutat"):
-        queue.set_status(reference, Status.UNDER_BEDOMNING, "k", None)
+        use_cases.change_status(queue.engine, reference, Status.UNDER_BEDOMNING, "k", None)
     assert queue.get(reference)["status"] == "avslutad_ej_aktuellt"
 
 
@@ -155,7 +161,7 @@ def test_unknown_reference_is_a_clear_error(queue):
 def test_list_filters_by_status_and_date(queue):
     submit(queue, moment=datetime(2026, 1, 10, 9, tzinfo=timezone.utc))
     _, march = submit(queue, moment=datetime(2026, 3, 10, 9, tzinfo=timezone.utc))
-    queue.set_status(march.reference, Status.UNDER_BEDOMNING, "k", None)
+    use_cases.change_status(queue.engine, march.reference, Status.UNDER_BEDOMNING, "k", None)
     assert [c.reference for c in queue.list_cases(status=Status.UNDER_BEDOMNING)] == [
         march.reference
     ]
@@ -171,7 +177,9 @@ def test_yearly_counts_submissions_by_year_decisions_by_decision_year(queue):
     _, second = submit(queue, moment=datetime(2025, 6, 1, tzinfo=timezone.utc))
     submit(queue, moment=datetime(2026, 6, 1, tzinfo=timezone.utc))
     decided = datetime(2026, 2, 1, tzinfo=timezone.utc)
-    queue.set_status(second.reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", None, at=decided)
+    use_cases.change_status(
+        queue.engine, second.reference, Status.AVSLUTAD_EJ_AKTUELLT, "k", None, at=decided
+    )
     assert queue.yearly_counts() == {
         2025: YearCounts(submitted=2),
         2026: YearCounts(submitted=1, not_relevant=1),

@@ -30,3 +30,13 @@ def test_every_knowledge_intent_has_a_short_and_a_deeper_answer():
 def test_every_intake_response_the_actions_may_send_exists():
     missing = Response.used_by_actions() - set(DOMAIN["responses"])
     assert missing == set()
+
+
+def test_the_action_server_registers_exactly_the_domains_custom_actions():
+    """Each action class is found by the SDK under its bot.names name; the abstract bases
+    (actions/named.py, actions/form_exit.py) are not registered as actions."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert set(executor.actions) == set(DOMAIN["actions"])
