@@ -11,7 +11,6 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.conversation import (
     checklist_answers,
@@ -99,14 +98,10 @@ class ValidateChecklistForm(ReadsWordsFirst):
     def slots_needed(self, tracker: Tracker) -> list[str]:
         return [Slot.CHECKLIST_ANSWER] if tracker.get_slot(Slot.CHECKLIST_CURRENT) else []
 
-    def validate_checklist_answer(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+    def check(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        return record_answer(active_profile(), tracker, dispatcher, slot_value)
+        return record_answer(active_profile(), tracker, dispatcher, value)
 
 
 def explain_current(dispatcher: CollectingDispatcher, profile: Profile, tracker: Tracker) -> None:

@@ -78,6 +78,25 @@ class ReadsWordsFirst(FormValidationAction):
     def slots_needed(self, tracker: Tracker) -> list[str]:
         """The slots still to fill: the form's own rule, from the conversation alone."""
 
+    @abstractmethod
+    def check(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The slots to set for `value`, the user's answer to `slot`; `slot` None: ask again."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Each slot the form still needs that this turn filled, read by `check`. (Rasa SDK's
+        own version looks for one `validate_<slot>` method per slot, each with the same four
+        arguments; one method with the slot's name says the same once.)"""
+        needed = self.slots_needed(tracker)
+        checked: dict[str, Any] = {}
+        for slot, value in tracker.slots_to_validate().items():
+            if slot in needed:
+                checked.update(self.check(slot, value, dispatcher, tracker))
+        return [SlotSet(slot, value) for slot, value in checked.items()]
+
     async def required_slots(
         self,
         domain_slots: list[str],

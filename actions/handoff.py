@@ -6,13 +6,11 @@ handoff table are in actions/handoff_data.py, the decisions in bot/handoff_routi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.conversation import latest_intent
 from actions.form_exit import Exits, ReadsWordsFirst, answer_common_question
@@ -64,20 +62,15 @@ def read_text(step: Step, slot_value: Any, tracker: Tracker) -> str:
     return mask_personal_numbers(str(value))
 
 
-def checked(
-    slot: str,
-    read: Callable[[], Any],
-    why_not: Callable[[InvalidValue], str],
-    dispatcher: CollectingDispatcher,
-) -> dict[str, Any]:
-    """The slot set to what `read` makes of the answer; or, where the answer cannot be used, the
-    step's reason why (a response name) said and the slot left empty, so the form asks again."""
-    try:
-        return {slot: read()}
-    except InvalidValue as error:
-        dispatcher.utter_message(response=why_not(error))
-        return {slot: None}
-
+def why_not(slot: str, error: InvalidValue) -> str:
+    """The response that says why a callback answer cannot be used."""
+    if slot == Slot.CALLBACK_NAME:
+        return Response.CALLBACK_INVALID_NAME
+    if slot == Slot.CALLBACK_CONTACT:
+        return Response.CALLBACK_INVALID_CONTACT
+    if error.reason == "too_long":
+        return Response.CALLBACK_INVALID_QUESTION_LONG
+    return Response.CALLBACK_INVALID_QUESTION_SHORT
 
 class ValidateCallbackForm(ReadsWordsFirst):
     """Name, how to reach the user and their question, one at a time; each checked as typed."""
@@ -106,51 +99,19 @@ class ValidateCallbackForm(ReadsWordsFirst):
     def slots_needed(self, tracker: Tracker) -> list[str]:
         return callback_slots_needed(tracker)
 
-    def validate_callback_name(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+    def check(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        return checked(
-            Slot.CALLBACK_NAME,
-            lambda: read_text(NAME_STEP, slot_value, tracker),
-            lambda _: Response.CALLBACK_INVALID_NAME,
-            dispatcher,
-        )
-
-    def validate_callback_contact(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return checked(
-            Slot.CALLBACK_CONTACT,
-            lambda: parse_contact(str(slot_value or "")),
-            lambda _: Response.CALLBACK_INVALID_CONTACT,
-            dispatcher,
-        )
-
-    def validate_callback_question(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return checked(
-            Slot.CALLBACK_QUESTION,
-            lambda: read_text(QUESTION_STEP, slot_value, tracker),
-            lambda error: (
-                Response.CALLBACK_INVALID_QUESTION_LONG
-                if error.reason == "too_long"
-                else Response.CALLBACK_INVALID_QUESTION_SHORT
-            ),
-            dispatcher,
-        )
+        """Each answer checked as typed; where it cannot be used, the reason is said and the
+        slot left empty, so the form asks again."""
+        try:
+            if slot == Slot.CALLBACK_CONTACT:
+                return {slot: parse_contact(str(value or ""))}
+            step = NAME_STEP if slot == Slot.CALLBACK_NAME else QUESTION_STEP
+            return {slot: read_text(step, value, tracker)}
+        except InvalidValue as error:
+            dispatcher.utter_message(response=why_not(slot, error))
+            return {slot: None}
 
 
 class ActionSubmitCallback(NamedAction):

@@ -14,7 +14,6 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.conversation import checklist_answers, latest_intent
 from actions.form_exit import AsksNextQuestion, Exits, ReadsWordsFirst, answer_common_question
@@ -259,19 +258,15 @@ class ValidateIntakeForm(ReadsWordsFirst):
             explain_step(dispatcher, profile, found[1])
         return True
 
-    def validate_intake_answer(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+    def check(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         profile = active_profile()
         found = open_step(profile, tracker)
         if found is None:
             return {Slot.INTAKE_ANSWER: None}
         state, step = found
-        reply = Reply(str(slot_value or ""), latest_intent(tracker))
+        reply = Reply(str(value or ""), latest_intent(tracker))
         outcome = apply_reply(profile, state, step, reply)
         if outcome.result is Result.INVALID:
             state.misses += 1

@@ -101,7 +101,7 @@ async def test_switching_profile_changes_the_questions(monkeypatch):
 
 def validate(tracker, value):
     dispatcher = CollectingDispatcher()
-    result = ValidateChecklistForm().validate_checklist_answer(value, dispatcher, tracker, DOMAIN)
+    result = ValidateChecklistForm().check(Slot.CHECKLIST_ANSWER, value, dispatcher, tracker)
     return dispatcher, result
 
 

@@ -186,8 +186,8 @@ async def test_the_form_skips_what_the_intake_already_holds():
 
 def validate(slot: str, value: str):
     dispatcher = CollectingDispatcher()
-    method = getattr(ValidateCallbackForm(), f"validate_{slot}")
-    result = method(value, dispatcher, make_tracker(text=value, intent=Intent.INFORM), DOMAIN)
+    tracker = make_tracker(text=value, intent=Intent.INFORM)
+    result = ValidateCallbackForm().check(slot, value, dispatcher, tracker)
     return responses(dispatcher), result[slot]
 
 

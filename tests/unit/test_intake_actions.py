@@ -85,7 +85,7 @@ async def test_start_after_a_good_verdict_opens_the_intake_form_with_a_new_key()
 def _validate(state: IntakeState, text: str, intent: str = "inform"):
     tracker = make_tracker({Slot.INTAKE: state.to_slot()}, text=text, intent=intent)
     dispatcher = CollectingDispatcher()
-    result = ValidateIntakeForm().validate_intake_answer(text, dispatcher, tracker, {})
+    result = ValidateIntakeForm().check(Slot.INTAKE_ANSWER, text, dispatcher, tracker)
     return responses(dispatcher), IntakeState.from_slot(result.get(Slot.INTAKE)), result
 
 
