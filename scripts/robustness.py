@@ -68,6 +68,7 @@ def main() -> int:
         "F1 held-out",
         "F1 independent",
         "F1 fresh",
+        "F1 unseen",
     ]
     rows: list[list[str]] = []
     all_reached = True
@@ -88,7 +89,7 @@ def main() -> int:
                     f"{result['reached']}/{result['total']} ({share:.0%})",
                     *(
                         f"{scores[name].macro_f1:.3f}"
-                        for name in ("heldout", "independent", "fresh")
+                        for name in ("heldout", "independent", "fresh", "unseen")
                     ),
                 ]
             )

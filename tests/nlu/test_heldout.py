@@ -9,6 +9,8 @@ from devstack.nlu_eval import (
     HELDOUT,
     HELDOUT_INDEPENDENT,
     HELDOUT_NO_DIACRITICS,
+    HELDOUT_UNSEEN,
+    INDEPENDENT_SETS,
     evaluate,
     load_examples,
 )
@@ -23,7 +25,12 @@ def scores(nlu_agent):
 
 
 def test_heldout_set_covers_every_intent_with_enough_examples():
-    for path, minimum in ((HELDOUT, 8), (HELDOUT_NO_DIACRITICS, 8), (HELDOUT_INDEPENDENT, 12)):
+    for path, minimum in (
+        (HELDOUT, 8),
+        (HELDOUT_NO_DIACRITICS, 8),
+        (HELDOUT_INDEPENDENT, 12),
+        (HELDOUT_UNSEEN, 12),
+    ):
         examples = load_examples(path)
         counts = {intent: sum(e.intent == intent for e in examples) for intent in CONTRACT}
         assert min(counts.values()) >= minimum, counts
@@ -44,7 +51,8 @@ def test_heldout_is_not_in_the_training_data():
         *load_examples(HELDOUT),
         *load_examples(HELDOUT_NO_DIACRITICS),
         *load_examples(HELDOUT_INDEPENDENT),
-    ]
+        *load_examples(HELDOUT_UNSEEN),
+    ]  # The fresh set keeps its writer's stock phrases ("hej", "avbryt"), which training has too.
     overlap = [e.text for e in heldout if e.text.lower() in trained]
     assert overlap == []
 
@@ -57,24 +65,33 @@ def test_intent_macro_f1_without_diacritics_is_at_least_092(scores):
     assert scores["no_diacritics"].macro_f1 >= 0.92, scores["no_diacritics"].errors
 
 
-def test_the_independent_set_is_big_enough_and_varied():
-    examples = load_examples(HELDOUT_INDEPENDENT)
+@pytest.mark.parametrize(
+    ("path", "short"),
+    [(HELDOUT_INDEPENDENT, 20), (HELDOUT_UNSEEN, 10)],
+    ids=["independent", "unseen"],
+)
+def test_an_independent_set_is_big_enough_and_varied(path, short):
+    """The unseen set lost most of its one- and two-word messages ("hej hej", "stopp"): they
+    were training examples too, and a held-out set holds none."""
+    examples = load_examples(path)
     assert len(examples) >= 300
     assert sum(not set("åäöÅÄÖ") & set(e.text) for e in examples) >= 100
-    assert sum(len(e.text.split()) <= 2 for e in examples) >= 20
+    assert sum(len(e.text.split()) <= 2 for e in examples) >= short
     assert sum(len(e.text.split()) >= 12 for e in examples) >= 10
 
 
-def test_intent_macro_f1_on_the_independent_set_is_at_least_093(scores):
-    """Written by someone who never read the training data; the figure for each trained model is
+@pytest.mark.parametrize("name", list(INDEPENDENT_SETS))
+def test_intent_macro_f1_on_each_independent_set_is_at_least_093(scores, name):
+    """Written by people who never read the training data; the figure for each trained model is
     recorded in docs/benchmarks.md (scripts/nlu_benchmark.py). The bar leaves room for the
     spread between random seeds."""
-    assert scores["independent"].macro_f1 >= 0.93, scores["independent"].errors
+    assert scores[name].macro_f1 >= 0.93, scores[name].errors
 
 
-def test_stop_and_request_human_are_seldom_given_to_other_messages(scores):
+@pytest.mark.parametrize("name", list(INDEPENDENT_SETS))
+def test_stop_and_request_human_are_seldom_given_to_other_messages(scores, name):
     """A false `stop` or `request_human` is what used to cost a user their place; inside a form
     only the words decide now, but outside one NLU still routes."""
-    precision = scores["independent"].precision
-    assert precision["stop"] >= 0.85, scores["independent"].errors
-    assert precision["request_human"] >= 0.85, scores["independent"].errors
+    precision = scores[name].precision
+    assert precision["stop"] >= 0.85, scores[name].errors
+    assert precision["request_human"] >= 0.85, scores[name].errors
