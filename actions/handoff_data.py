@@ -20,7 +20,7 @@ from actions.queue_access import intake_queue
 from bot.handoff_routing import Route, choose_route
 from bot.intake.state import IntakeState
 from bot.intake_queue.console_sessions import caseworkers_available
-from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, Kind
 from bot.intake_queue.transcripts import from_events
 from bot.names import Response, Slot
 from bot.privacy import mask_personal_numbers
@@ -85,10 +85,7 @@ def request_person(profile: Profile, snap: Snapshot, moment: datetime) -> Route:
     if route is Route.LIVE:
         # A new live handoff, or the open one again (Handoffs.request returns it).
         handoffs.request(
-            conversation_id=snap.conversation_id,
-            kind=Kind.LIVE,
-            transcript=snap.transcript,
-            collected=snap.collected,
+            HandoffRequest(snap.conversation_id, Kind.LIVE, snap.transcript, snap.collected)
         )
     return route
 
@@ -96,12 +93,9 @@ def request_person(profile: Profile, snap: Snapshot, moment: datetime) -> Route:
 def store_callback(snap: Snapshot, contact: dict[str, str | None], question: str) -> None:
     """Blocking (database): the callback request, stored once per conversation."""
     Handoffs(intake_queue().engine).request(
-        conversation_id=snap.conversation_id,
-        kind=Kind.CALLBACK,
-        transcript=snap.transcript,
-        collected=snap.collected,
-        contact=contact,
-        question=question,
+        HandoffRequest(
+            snap.conversation_id, Kind.CALLBACK, snap.transcript, snap.collected, contact, question
+        )
     )
 
 

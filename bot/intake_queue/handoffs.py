@@ -52,6 +52,19 @@ class CloseReason(str, Enum):
 
 
 @dataclass(frozen=True)
+class HandoffRequest:
+    """A user's request for a person: live chat or a callback, with the conversation so far and
+    what the bot had collected (the callback also with how to reach the user and the question)."""
+
+    conversation_id: str
+    kind: Kind
+    transcript: list[dict[str, str]]
+    collected: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None
+    question: str | None = None
+
+
+@dataclass(frozen=True)
 class Handoff:
     id: int
     conversation_id: str
@@ -102,42 +115,34 @@ class HandoffRepository:
         ).first()
         return _from_row(row) if row is not None else None
 
-    def add(
-        self,
-        conversation_id: str,
-        kind: Kind,
-        transcript: list[dict[str, str]],
-        collected: dict[str, Any] | None = None,
-        contact: dict[str, Any] | None = None,
-        question: str | None = None,
-    ) -> Handoff:
+    def add(self, request: HandoffRequest) -> Handoff:
         """Create the handoff, or return the one already open for this conversation. The look
         and the insert are one transaction; on PostgreSQL a lock on the conversation id keeps
         two requests at once from both finding none."""
         if self.connection.dialect.name == "postgresql":
             self.connection.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"iop_handoff:{conversation_id}"},
+                {"key": f"iop_handoff:{request.conversation_id}"},
             )
-        existing = self.open_for(conversation_id)
+        existing = self.open_for(request.conversation_id)
         if existing is not None:
             return existing
         moment = now_utc()
         self.connection.execute(
             handoffs.insert().values(
-                conversation_id=conversation_id,
-                kind=kind.value,
+                conversation_id=request.conversation_id,
+                kind=request.kind.value,
                 status=HandoffStatus.WAITING.value,
                 created_at=moment,
                 updated_at=moment,
                 claimed_by=None,
-                question=question,
-                contact=json.dumps(contact or {}, ensure_ascii=False),
-                collected=json.dumps(collected or {}, ensure_ascii=False),
-                transcript=json.dumps(transcript, ensure_ascii=False),
+                question=request.question,
+                contact=json.dumps(request.contact or {}, ensure_ascii=False),
+                collected=json.dumps(request.collected or {}, ensure_ascii=False),
+                transcript=json.dumps(request.transcript, ensure_ascii=False),
             )
         )
-        created = self.open_for(conversation_id)
+        created = self.open_for(request.conversation_id)
         assert created is not None
         return created
 
@@ -234,18 +239,10 @@ class Handoffs:
         with self._unit() as uow:
             return uow.handoffs.open_for(conversation_id)
 
-    def request(
-        self,
-        conversation_id: str,
-        kind: Kind,
-        transcript: list[dict[str, str]],
-        collected: dict[str, Any] | None = None,
-        contact: dict[str, Any] | None = None,
-        question: str | None = None,
-    ) -> Handoff:
+    def request(self, request: HandoffRequest) -> Handoff:
         """Create the handoff, or return the one already open for this conversation."""
         with self._unit() as uow:
-            return uow.handoffs.add(conversation_id, kind, transcript, collected, contact, question)
+            return uow.handoffs.add(request)
 
     def get(self, handoff_id: int) -> Handoff:
         with self._unit() as uow:

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, Kind
 from bot.intake_queue.transcripts import EXTERNAL_PREFIX, IS_EXTERNAL
 
 QUESTION = "Passar er idé för IOP?"
@@ -111,7 +111,7 @@ class StandInRasa:
             if handoff is not None and handoff.is_live:
                 return web.json_response([])  # paused
             if message == "/request_human":
-                self.handoffs.request(sender, Kind.LIVE, transcript=[])
+                self.handoffs.request(HandoffRequest(sender, Kind.LIVE, transcript=[]))
                 events.append({"event": "pause", "timestamp": time.time()})
                 return web.json_response([])
         events.append(

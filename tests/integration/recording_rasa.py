@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.web.conversation import Caseworker
 from bot.web.rasa_client import RasaUnavailable
@@ -73,6 +73,6 @@ class FakeSocket:
 
 def open_live(queue: IntakeQueue) -> int:
     """Opens the first live handoff for CONVERSATION, as the handoff action does."""
-    handoff = Handoffs(queue.engine).request(CONVERSATION, Kind.LIVE, transcript=[])
+    handoff = Handoffs(queue.engine).request(HandoffRequest(CONVERSATION, Kind.LIVE, transcript=[]))
     assert handoff.id == 1
     return handoff.id

@@ -24,7 +24,14 @@ from bot.intake_queue.console_sessions import (
     caseworkers_available,
     token_hash,
 )
-from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, HandoffTaken, Kind
+from bot.intake_queue.handoffs import (
+    CloseReason,
+    HandoffRequest,
+    Handoffs,
+    HandoffStatus,
+    HandoffTaken,
+    Kind,
+)
 from bot.intake_queue.models import console_sessions
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from tests.postgres import fresh_database
@@ -77,8 +84,10 @@ def test_bad_accounts_are_refused_with_a_reason(engine):
 def test_one_open_handoff_per_conversation_with_its_transcript_and_data(engine):
     desk = Handoffs(engine)
     transcript = [{"at": "2026-11-24T10:00:00+00:00", "sender": "user", "text": "En människa?"}]
-    first = desk.request("conv-1", Kind.LIVE, transcript, collected={"org_name": "Mora IK"})
-    again = desk.request("conv-1", Kind.LIVE, transcript)
+    first = desk.request(
+        HandoffRequest("conv-1", Kind.LIVE, transcript, collected={"org_name": "Mora IK"})
+    )
+    again = desk.request(HandoffRequest("conv-1", Kind.LIVE, transcript))
     assert again.id == first.id
     assert first.status is HandoffStatus.WAITING
     assert first.collected == {"org_name": "Mora IK"}
@@ -89,14 +98,16 @@ def test_one_open_handoff_per_conversation_with_its_transcript_and_data(engine):
     assert desk.open_for("conv-1") is None
     with pytest.raises(CaseNotFound):
         desk.claim(first.id, "karin")
-    assert desk.request("conv-1", Kind.LIVE, transcript).id != first.id  # a new request later
+    assert (
+        desk.request(HandoffRequest("conv-1", Kind.LIVE, transcript)).id != first.id
+    )  # a new request later
 
 
 def test_of_two_caseworkers_claiming_at_once_exactly_one_gets_the_conversation(engine):
     from concurrent.futures import ThreadPoolExecutor
 
     desk = Handoffs(engine)
-    handoff = desk.request("conv-race", Kind.LIVE, [])
+    handoff = desk.request(HandoffRequest("conv-race", Kind.LIVE, []))
 
     def claim(username: str) -> str:
         try:
@@ -119,7 +130,9 @@ def test_of_two_caseworkers_claiming_at_once_exactly_one_gets_the_conversation(e
 def test_a_callback_request_keeps_contact_and_question(engine):
     desk = Handoffs(engine)
     contact = {"name": "Anna Berg", "email": "anna@exempel.se", "phone": "+46701234567"}
-    handoff = desk.request("conv-2", Kind.CALLBACK, [], contact=contact, question="Hur lång tid?")
+    handoff = desk.request(
+        HandoffRequest("conv-2", Kind.CALLBACK, [], contact=contact, question="Hur lång tid?")
+    )
     assert [h.id for h in desk.waiting()] == [handoff.id]
     assert desk.waiting()[0].contact == contact
     assert desk.waiting()[0].question == "Hur lång tid?"
@@ -127,7 +140,7 @@ def test_a_callback_request_keeps_contact_and_question(engine):
 
 def test_close_records_why_and_only_once(engine):
     desk = Handoffs(engine)
-    handoff = desk.request("conv-3", Kind.LIVE, [])
+    handoff = desk.request(HandoffRequest("conv-3", Kind.LIVE, []))
     closed = desk.close(handoff.id, CloseReason.RESUMED)
     assert (closed.status, closed.closed_reason) == (HandoffStatus.CLOSED, CloseReason.RESUMED)
     with pytest.raises(CaseNotFound):

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from bot.assessment import Answer
 from bot.intake_queue import use_cases
 from bot.intake_queue.accounts import set_active
-from bot.intake_queue.handoffs import Handoffs, HandoffStatus, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, HandoffStatus, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.intake_queue.statuses import Status
 from bot.profile import load_profile
@@ -226,12 +226,14 @@ async def test_callback_handoff_shown_and_closed(
 ) -> None:
     handoffs = Handoffs(console_queue.engine)
     handoff = handoffs.request(
-        "conv-2",
-        Kind.CALLBACK,
-        transcript=[{"at": "2026-11-30T09:00:00+00:00", "sender": "user", "text": "Ring mig"}],
-        collected={"checklista": {"initiativ": "ja"}},
-        contact={"name": "Eva <i>Lund</i>", "phone": "070-123 45 67"},
-        question="Hur lång tid tar det?",
+        HandoffRequest(
+            "conv-2",
+            Kind.CALLBACK,
+            transcript=[{"at": "2026-11-30T09:00:00+00:00", "sender": "user", "text": "Ring mig"}],
+            collected={"checklista": {"initiativ": "ja"}},
+            contact={"name": "Eva <i>Lund</i>", "phone": "070-123 45 67"},
+            question="Hur lång tid tar det?",
+        )
     )
     csrf = await log_in(console_client)
     queue_page = await (await console_client.get("/handlaggare/")).text()
@@ -419,7 +421,7 @@ async def test_a_console_action_is_undone_when_its_audit_line_cannot_be_written(
 
     csrf = await log_in(console_client)
     ref = reference(console_queue)
-    handoff = Handoffs(console_queue.engine).request("conv-9", Kind.CALLBACK, [])
+    handoff = Handoffs(console_queue.engine).request(HandoffRequest("conv-9", Kind.CALLBACK, []))
     monkeypatch.setattr(AuditRepository, "add", fail)
     posts = [
         (f"/handlaggare/arenden/{ref}/ta", {}),

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from bot.intake_queue.accounts import create_account, set_active
 from bot.intake_queue.console_sessions import caseworkers_available
-from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.web.app import create_app
 from bot.web.app_keys import HUB
@@ -171,11 +171,13 @@ async def test_a_page_follows_only_a_live_handoff_it_may_see(
     client: TestClient, queue: IntakeQueue
 ) -> None:
     handoffs = Handoffs(queue.engine)
-    waiting = handoffs.request("conv-wait", Kind.LIVE, [])
-    bos = handoffs.request("conv-bo", Kind.LIVE, [])
+    waiting = handoffs.request(HandoffRequest("conv-wait", Kind.LIVE, []))
+    bos = handoffs.request(HandoffRequest("conv-bo", Kind.LIVE, []))
     handoffs.claim(bos.id, "bo")
-    callback = handoffs.request("conv-cb", Kind.CALLBACK, [], contact={"phone": "070-1"})
-    closed = handoffs.request("conv-closed", Kind.LIVE, [])
+    callback = handoffs.request(
+        HandoffRequest("conv-cb", Kind.CALLBACK, [], contact={"phone": "070-1"})
+    )
+    closed = handoffs.request(HandoffRequest("conv-closed", Kind.LIVE, []))
     handoffs.close(closed.id)
     _, socket = await open_console(client)
     refused = (bos.id, callback.id, closed.id, 999999)

@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.intake_queue.accounts import create_account
-from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from bot.record import build_record
@@ -139,7 +139,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         [{"at": "2026-11-30T09:00:00+00:00", "sender": "user", "text": "Hej"}],
     )
     handoffs = Handoffs(queue.engine)
-    live = handoffs.request(LIVE_REFERENCE, Kind.LIVE, transcript=[])
+    live = handoffs.request(HandoffRequest(LIVE_REFERENCE, Kind.LIVE, transcript=[]))
     handoffs.claim(live.id, "anna")
     loop = asyncio.new_event_loop()
     rasa = TestServer(StandInRasa(handoffs=handoffs).app(), host="127.0.0.1")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.intake_queue import audit
-from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
+from bot.intake_queue.handoffs import CloseReason, HandoffRequest, Handoffs, HandoffStatus, Kind
 from bot.web.conversation import MAX_MESSAGE_LENGTH, NOT_SENT, HandoffConflict
 from tests.integration.recording_rasa import ANNA, BO, CONVERSATION, open_live
 
@@ -158,7 +158,9 @@ async def test_asking_twice_for_a_person_keeps_one_handoff(
 async def test_a_callback_does_not_pause_the_bot(
     conversations, gateway_queue, rasa, widget, console
 ) -> None:
-    Handoffs(gateway_queue.engine).request(CONVERSATION, Kind.CALLBACK, transcript=[])
+    Handoffs(gateway_queue.engine).request(
+        HandoffRequest(CONVERSATION, Kind.CALLBACK, transcript=[])
+    )
     await conversations.user_message(CONVERSATION, "Vad är IOP?")
     assert widget.of_type("bot")[0]["text"] == "Svar från boten"
     assert console.of_type("queue") == []  # the callback was there before: nothing new to show

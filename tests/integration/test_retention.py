@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from bot.cli import main
 from bot.intake_queue import audit
-from bot.intake_queue.handoffs import Handoffs, Kind
+from bot.intake_queue.handoffs import HandoffRequest, Handoffs, Kind
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.retention import ErasureRefused, erase_case, erase_conversation, purge_expired
 from bot.profile import PROFILE_DIR, active_profile, load_profile
@@ -89,7 +89,9 @@ def test_purge_removes_only_old_conversations_that_never_became_initiatives(queu
     say(queue, "old-case", OLD)
     reference = submit_case(queue, "old-case")  # became an initiative: kept
     handoffs = Handoffs(queue.engine)
-    closed = handoffs.request("old-abandoned", Kind.CALLBACK, [], question="Ring mig")
+    closed = handoffs.request(
+        HandoffRequest("old-abandoned", Kind.CALLBACK, [], question="Ring mig")
+    )
     handoffs.close(closed.id)
     with queue.engine.begin() as connection:
         connection.execute(text("UPDATE iop_handoffs SET updated_at = :t"), {"t": OLD})
@@ -115,7 +117,7 @@ def test_purge_removes_only_old_conversations_that_never_became_initiatives(queu
 
 def test_erasing_a_conversation_on_request(queue) -> None:
     say(queue, "conv-x", RECENT, "Mitt namn är Eva")
-    Handoffs(queue.engine).request("conv-x", Kind.CALLBACK, [], question="Ring mig")
+    Handoffs(queue.engine).request(HandoffRequest("conv-x", Kind.CALLBACK, [], question="Ring mig"))
     assert erase_conversation(queue.engine, "conv-x", "karin", "begäran 2026-11-30") == 1
     assert events_of(queue, "conv-x") == 0
     assert Handoffs(queue.engine).open_for("conv-x") is None
@@ -223,13 +225,15 @@ def _age_handoff(queue: IntakeQueue, handoff_id: int, when: datetime) -> None:
 def test_abandoned_handoffs_and_callbacks_go_after_the_retention_period(queue) -> None:
     handoffs = Handoffs(queue.engine)
     phone = {"name": "Eva Lund", "phone": "070-123 45 67"}
-    never_rung = handoffs.request("conv-cb", Kind.CALLBACK, [], contact=phone, question="Ring")
-    never_closed = handoffs.request("conv-live", Kind.LIVE, [])
+    never_rung = handoffs.request(
+        HandoffRequest("conv-cb", Kind.CALLBACK, [], contact=phone, question="Ring")
+    )
+    never_closed = handoffs.request(HandoffRequest("conv-live", Kind.LIVE, []))
     handoffs.claim(never_closed.id, "karin")
-    closed = handoffs.request("conv-closed", Kind.CALLBACK, [], contact=phone)
+    closed = handoffs.request(HandoffRequest("conv-closed", Kind.CALLBACK, [], contact=phone))
     handoffs.close(closed.id)
-    recent = handoffs.request("conv-recent", Kind.CALLBACK, [], contact=phone)
-    case_handoff = handoffs.request("conv-case-h", Kind.CALLBACK, [], contact=phone)
+    recent = handoffs.request(HandoffRequest("conv-recent", Kind.CALLBACK, [], contact=phone))
+    case_handoff = handoffs.request(HandoffRequest("conv-case-h", Kind.CALLBACK, [], contact=phone))
     submit_case(queue, "conv-case-h")  # the case keeps its handoff until the case goes
     for old in (never_rung, never_closed, closed, case_handoff):
         _age_handoff(queue, old.id, OLD)

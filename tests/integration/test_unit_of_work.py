@@ -18,7 +18,7 @@ from bot.intake_queue import audit, use_cases
 from bot.intake_queue.accounts import AccountError, create_account, find_account
 from bot.intake_queue.audit import AuditRepository
 from bot.intake_queue.console_sessions import ConsoleSessions
-from bot.intake_queue.handoffs import CloseReason, Handoffs, HandoffStatus, Kind
+from bot.intake_queue.handoffs import CloseReason, HandoffRequest, Handoffs, HandoffStatus, Kind
 from bot.intake_queue.models import audit_log
 from bot.intake_queue.repository import CaseTaken, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
@@ -102,7 +102,7 @@ def test_every_repository_shares_the_units_one_transaction(queue: IntakeQueue) -
         uow.cases.claim(reference, "karin")
         uow.details.update(reference, concerned_bodies='["Socialnämnden"]')
         uow.accounts.add("karin", "Karin", PASSWORD)
-        uow.handoffs.add("conv-1", Kind.CALLBACK, [])
+        uow.handoffs.add(HandoffRequest("conv-1", Kind.CALLBACK, []))
         uow.audit.add("karin", "ta_arende", reference)
         assert uow.cases.get(reference)["assigned_to"] == "karin"  # seen inside the unit
         raise RuntimeError("roll it all back")
@@ -164,7 +164,7 @@ def test_handoff_claims_and_closes_are_not_kept_without_their_audit_line(
     queue: IntakeQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handoffs = Handoffs(queue.engine)
-    waiting = handoffs.request("conv-1", Kind.LIVE, [])
+    waiting = handoffs.request(HandoffRequest("conv-1", Kind.LIVE, []))
     monkeypatch.setattr(AuditRepository, "add", _fail)
     with pytest.raises(AuditDown):
         handoffs.claim(waiting.id, "karin")
