@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser as AsyncBrowser
 from playwright.async_api import async_playwright
+from playwright.async_api import expect as async_expect
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+# How long a test waits for what a page should come to show. Playwright's default of 5 s assumes
+# a quiet machine; CI runs one worker more than its two cores, and a live message crosses nginx,
+# the gateway and Rasa. Waiting is not a timed assertion (speed is measured by the benchmarks), so
+# a wait may last as long as a page action may (Playwright's 30 s).
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
+async_expect.set_options(timeout=WAIT_MS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
