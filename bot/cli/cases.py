@@ -16,6 +16,7 @@ from bot.export.columns import align_columns
 from bot.export.labels import format_date, swedish_time
 from bot.export.text_export import render_text
 from bot.intake_queue import case_details, use_cases
+from bot.intake_queue.cases import Claim
 from bot.intake_queue.repository import CaseSummary
 
 
@@ -115,7 +116,8 @@ def _show(args: argparse.Namespace) -> int:
 def _claim(args: argparse.Namespace) -> int:
     name = actor(args)
     with open_queue(args) as queue:
-        use_cases.claim_case(queue.engine, args.ref, name, args.notering, take_over=args.ta_over)
+        claim = Claim(args.ref, name, args.notering, take_over=args.ta_over)
+        use_cases.claim_case(queue.engine, claim)
     print(f"{normal(args.ref)} handläggs nu av {name}.")
     return 0
 

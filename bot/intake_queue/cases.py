@@ -33,6 +33,18 @@ class CaseNotFound(LookupError):
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A caseworker taking a case, with a note for its history; `take_over` takes it from a
+    colleague, which never happens unasked. `at`: when, if not now (tests, imports)."""
+
+    reference: str
+    actor: str
+    note: str | None = None
+    take_over: bool = False
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     reference: str
     organisation: str
@@ -186,32 +198,27 @@ class CaseRepository:
         record["transcript"] = transcript or json.loads(row.transcript)
         return record
 
-    def claim(
-        self,
-        reference: str,
-        actor: str,
-        note: str | None = None,
-        take_over: bool = False,
-        at: datetime | None = None,
-    ) -> str:
+    def claim(self, claim: Claim) -> str:
         """Take the case (the status stays); returns the stored reference.
 
         A case another caseworker has is only taken with `take_over`, so nobody loses a case
         without knowing; the row is locked, so two claims at once cannot both think it free.
         """
-        row = self.row(reference, for_update=True)
-        if row.assigned_to and row.assigned_to != actor and not take_over:
+        row = self.row(claim.reference, for_update=True)
+        actor = claim.actor
+        if row.assigned_to and row.assigned_to != actor and not claim.take_over:
             raise CaseTaken(
                 f"{row.reference} handläggs redan av {row.assigned_to}. "
                 "Vill du ta över det, välj ”Ta över ärendet” (i CLI:t --ta-over)."
             )
-        moment = at or now_utc()
+        moment = claim.at or now_utc()
         self.connection.execute(
             initiatives.update()
             .where(initiatives.c.id == row.id)
             .values(assigned_to=actor, updated_at=moment)
         )
-        self._log(row.id, row.status, row.status, actor, moment, note or f"Handläggs av {actor}")
+        note = claim.note or f"Handläggs av {actor}"
+        self._log(row.id, row.status, row.status, actor, moment, note)
         return row.reference
 
     def set_status(

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from bot.clock import now_utc
 from bot.intake_queue.accounts import Caseworker
 from bot.intake_queue.audit import AuditLine
-from bot.intake_queue.cases import normal_reference
+from bot.intake_queue.cases import Claim, normal_reference
 from bot.intake_queue.statuses import Status
 from bot.intake_queue.unit_of_work import UnitOfWork
 
@@ -35,18 +35,11 @@ REQUEUE_MAIL = "skicka_post_igen"
 OUTBOX_SUBJECT = "utkorgen"
 
 
-def claim_case(
-    engine: Engine,
-    reference: str,
-    actor: str,
-    note: str | None = None,
-    take_over: bool = False,
-    at: datetime | None = None,
-) -> str:
+def claim_case(engine: Engine, claim: Claim) -> str:
     """Take a case (or take it over); returns its reference as stored."""
     with UnitOfWork(engine) as uow:
-        stored = uow.cases.claim(reference, actor, note, take_over, at)
-        uow.audit.add(actor, TAKE_OVER if take_over else CLAIM, stored)
+        stored = uow.cases.claim(claim)
+        uow.audit.add(claim.actor, TAKE_OVER if claim.take_over else CLAIM, stored)
     return stored
 
 

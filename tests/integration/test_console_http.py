@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient
 from bot.assessment import Answer
 from bot.intake_queue import use_cases
 from bot.intake_queue.accounts import set_active
+from bot.intake_queue.cases import Claim
 from bot.intake_queue.handoffs import HandoffRequest, Handoffs, HandoffStatus, Kind
 from bot.intake_queue.repository import IntakeQueue
 from bot.intake_queue.statuses import Status
@@ -390,7 +391,7 @@ async def test_a_case_another_caseworker_has_is_taken_over_only_on_purpose(
     console_client: TestClient, console_queue: IntakeQueue
 ) -> None:
     ref = reference(console_queue)
-    use_cases.claim_case(console_queue.engine, ref, "anna")
+    use_cases.claim_case(console_queue.engine, Claim(ref, "anna"))
     csrf = await log_in(console_client, "bo")
     page = await (await console_client.get(f"/handlaggare/arenden/{ref}")).text()
     assert "Ta över ärendet" in page

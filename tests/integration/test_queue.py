@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.intake_queue import migrate, use_cases
+from bot.intake_queue.cases import Claim
 from bot.intake_queue.repository import CaseNotFound, IntakeQueue
 from bot.intake_queue.statuses import Status, TransitionError
 from bot.profile import load_profile
@@ -119,7 +120,7 @@ def test_concurrent_different_intakes_get_distinct_references(queue):
 def test_claim_and_status_changes_are_kept_in_the_history(queue):
     _, submission = submit(queue)
     reference = submission.reference
-    use_cases.claim_case(queue.engine, reference, "karin.handlaggare")
+    use_cases.claim_case(queue.engine, Claim(reference, "karin.handlaggare"))
     use_cases.change_status(
         queue.engine, reference, Status.UNDER_BEDOMNING, "karin.handlaggare", "Ser lovande ut"
     )

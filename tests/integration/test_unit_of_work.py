@@ -17,6 +17,7 @@ from bot.cli import main
 from bot.intake_queue import audit, use_cases
 from bot.intake_queue.accounts import AccountError, create_account, find_account
 from bot.intake_queue.audit import AuditRepository
+from bot.intake_queue.cases import Claim
 from bot.intake_queue.console_sessions import ConsoleSessions
 from bot.intake_queue.handoffs import CloseReason, HandoffRequest, Handoffs, HandoffStatus, Kind
 from bot.intake_queue.models import audit_log
@@ -99,7 +100,7 @@ def test_a_unit_of_work_commits_on_a_clean_exit_and_rolls_back_on_an_exception(
 def test_every_repository_shares_the_units_one_transaction(queue: IntakeQueue) -> None:
     reference = submit(queue)
     with pytest.raises(RuntimeError), UnitOfWork(queue.engine) as uow:
-        uow.cases.claim(reference, "karin")
+        uow.cases.claim(Claim(reference, "karin"))
         uow.details.update(reference, concerned_bodies='["Socialnämnden"]')
         uow.accounts.add("karin", "Karin", PASSWORD)
         uow.handoffs.add(HandoffRequest("conv-1", Kind.CALLBACK, []))
@@ -123,7 +124,7 @@ def test_a_claim_is_not_kept_when_its_audit_line_cannot_be_written(
     reference = submit(queue)
     before = history_length(queue, reference)
     with pytest.raises(AuditDown):
-        use_cases.claim_case(queue.engine, reference, "karin")
+        use_cases.claim_case(queue.engine, Claim(reference, "karin"))
     assert queue.get(reference)["assigned_to"] is None
     assert history_length(queue, reference) == before
 
@@ -189,9 +190,9 @@ def _fail(*_: Any, **__: Any) -> None:
 
 def test_a_change_that_fails_leaves_no_audit_line(queue: IntakeQueue) -> None:
     reference = submit(queue)
-    use_cases.claim_case(queue.engine, reference, "karin")
+    use_cases.claim_case(queue.engine, Claim(reference, "karin"))
     with pytest.raises(CaseTaken):
-        use_cases.claim_case(queue.engine, reference, "bo")
+        use_cases.claim_case(queue.engine, Claim(reference, "bo"))
     with pytest.raises(TransitionError):
         use_cases.change_status(queue.engine, reference, Status.AVSLUTAD_IOP_TECKNAS, "karin", "")
     with pytest.raises(OSError):

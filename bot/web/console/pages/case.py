@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.export.labels import format_time, status_label
 from bot.export.view import build_view
 from bot.intake_queue import case_details, outbox, use_cases
+from bot.intake_queue.cases import Claim
 from bot.intake_queue.repository import CaseNotFound, CaseTaken
 from bot.intake_queue.statuses import Status, TransitionError, allowed_next
 from bot.web.app_keys import ENGINE, QUEUE
@@ -76,14 +77,8 @@ async def claim_case(request: web.Request, who: SignedIn) -> web.Response:
     form = await request.post()
     take_over = form.get("take_over") == "1"
     try:  # the claim and its audit line are one transaction
-        await asyncio.to_thread(
-            use_cases.claim_case,
-            request.app[ENGINE],
-            reference,
-            who.caseworker.username,
-            None,
-            take_over,
-        )
+        claim = Claim(reference, who.caseworker.username, take_over=take_over)
+        await asyncio.to_thread(use_cases.claim_case, request.app[ENGINE], claim)
     except CaseNotFound as error:
         return error_page(request, who, 404, str(error))
     except CaseTaken as error:
