@@ -82,7 +82,8 @@ class ReadsWordsFirst(FormValidationAction):
     def check(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        """The slots to set for `value`, the user's answer to `slot`; `slot` None: ask again."""
+        """The slots to set for `value`, the user's answer to `slot`; a slot set to None is asked
+        again."""
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -22,12 +22,13 @@ HELDOUT_NO_DIACRITICS = PROJECT_ROOT / "tests" / "nlu" / "heldout_no_diacritics.
 # Written by someone who never saw data/nlu or tests/nlu (issue 11): how well the NLU generalises.
 HELDOUT_INDEPENDENT = PROJECT_ROOT / "tests" / "nlu" / "heldout_independent.yml"
 # A third set by another writer who saw only docs/intents.md and the seeds, added after the
-# independent set had been used to choose the configuration: the check nothing was tuned on.
+# independent set had been used to choose the configuration; it has been looked at since.
 HELDOUT_FRESH = PROJECT_ROOT / "tests" / "nlu" / "heldout_fresh.yml"
-# A fourth, by a writer who saw only docs/intents.md and the seeds, written after the configuration
-# had last changed, its labels reviewed by another such reader before any model was scored on it;
-# its messages that are also training examples were dropped. Nobody has read a model's errors on
-# it: the fresh set had been looked at while choosing the configuration, this one has not.
+# A fourth, by two writers who saw only docs/intents.md and the seeds, written after the
+# configuration had last changed, its labels reviewed by two other such readers before any model
+# was scored on it; its messages that are also training examples were dropped. Nobody has read a
+# model's errors on it: the fresh set had been looked at while choosing the configuration, this
+# one has not.
 HELDOUT_UNSEEN = PROJECT_ROOT / "tests" / "nlu" / "heldout_unseen.yml"
 # The sets written by people who never read the training data, each scored on its own.
 INDEPENDENT_SETS = {
