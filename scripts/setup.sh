@@ -65,7 +65,7 @@ ensure_spacy_model() {
 }
 
 training_fingerprint() {
-  (cd "$PROJECT_ROOT" && find config.yml domain.yml data bot/nlu_components.py bot/text.py \
+  (cd "$PROJECT_ROOT" && find config.yml domain.yml data bot/nlu_components.py bot/linear_intents.py bot/text.py \
       "$SPACY_MODEL/.built-from" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
 
