@@ -28,7 +28,7 @@ def wait_until_up(
     process: subprocess.Popen,
     log: Path | None = None,
     timeout: float = 240,
-    interval: float = 1.0,
+    interval: float = 0.2,
 ) -> None:
     """Poll `url` until it answers 200; fail early (with the log's tail) if the process ends."""
     deadline = time.monotonic() + timeout
@@ -234,13 +234,20 @@ def rasa_stack(
     workdir: Path, profile: str | None = None, database_url: str | None = None
 ) -> Iterator[Stack]:
     """Action server plus Rasa server with the trained model, the REST channel and the
-    SQL tracker store in the same database as the intake queue (SQLite unless given)."""
+    SQL tracker store in the same database as the intake queue (SQLite unless given).
+
+    Both are launched at once: Rasa loads its model while the action server starts (Rasa calls
+    the action server only when a message arrives, after both answer their health checks)."""
     database_url = database_url or sqlite_url(workdir)
-    with action_server(workdir, profile, database_url) as actions:
-        endpoints = write_endpoints(workdir, actions.url, database_url, actions.token)
-        rasa = RasaServer(workdir, endpoints)
-        try:
-            rasa.start()
-            yield Stack(rasa.url, actions.url, endpoints, database_url, actions, rasa)
-        finally:
-            rasa.stop()
+    actions = ActionServer(workdir, database_url, profile)
+    endpoints = write_endpoints(workdir, actions.url, database_url, actions.token)
+    rasa = RasaServer(workdir, endpoints)
+    try:
+        actions.launch()
+        rasa.launch()
+        actions.wait_up()
+        rasa.wait_up()
+        yield Stack(rasa.url, actions.url, endpoints, database_url, actions, rasa)
+    finally:
+        rasa.stop()
+        actions.stop()

@@ -36,7 +36,7 @@ SLOW = (
 ALONE = ("integration/test_gateway_flood.py",)
 
 # The modules that take longest (seconds on two cores, from `--durations`), in that order. They
-# run first, so that with several workers (pytest-xdist, --dist loadfile) no long module starts
+# run first, so that with several workers (pytest-xdist, --dist loadgroup) no long module starts
 # last while the other workers sit idle; the rest keep their collection order.
 LONGEST_FIRST = (
     "e2e/test_masking_sweep.py",  # 230 s: 1 000 conversations
@@ -51,6 +51,7 @@ LONGEST_FIRST = (
     "e2e/test_intake_conversations.py",
     "e2e/test_browser_behind_tls.py",
     "e2e/test_bad_input.py",
+    "e2e/test_live_handoff.py",
     "e2e/test_profile_switch.py",
     "nlu/test_entities.py",
 )
@@ -142,8 +143,34 @@ def _module_rank(item: pytest.Item) -> int:
     return LONGEST_FIRST.index(relative) if relative in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
+# Session fixtures that start servers or load the model. With several workers, every module that
+# uses one of them is sent to the same worker (an `xdist_group`; scripts/test.sh runs
+# `--dist loadgroup`), so each is started once per run rather than once per worker. A module
+# needing several goes with the first in this list; any other module is a group of its own.
+SHARED_SET_UPS = ("site", "stack", "pg_stack", "nlu_agent")
+
+
+def _set_up_rank(group: str) -> int:
+    return SHARED_SET_UPS.index(group) if group in SHARED_SET_UPS else len(SHARED_SET_UPS)
+
+
+def worker_groups(items: list[pytest.Item]) -> dict[Path, str]:
+    """Each module's group: the first shared set-up any of its tests needs, else its path."""
+    groups: dict[Path, str] = {}
+    for item in items:
+        path = Path(item.path).resolve()
+        names = set(getattr(item, "fixturenames", ()))
+        needed = min((n for n in SHARED_SET_UPS if n in names), key=_set_up_rank, default=None)
+        current = groups.setdefault(path, needed or path.name)
+        if needed and _set_up_rank(needed) < _set_up_rank(current):
+            groups[path] = needed
+    return groups
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_module_rank)  # stable: each module's tests keep their order
+    groups = worker_groups(items)
     for item in items:
         path = Path(item.path).resolve()
         if not path.is_relative_to(TESTS):
@@ -152,6 +179,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         node = path.relative_to(TESTS).as_posix() + separator + name
         for marker in markers_for(node, getattr(item, "module", None)):
             item.add_marker(marker)
+        item.add_marker(pytest.mark.xdist_group(groups[path]))
 
 
 @pytest.fixture(scope="session")

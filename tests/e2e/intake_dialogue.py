@@ -3,6 +3,8 @@ end-to-end modules share (the organisation's replies live in devstack/widget.py)
 
 from __future__ import annotations
 
+from bot.intake_queue.handoffs import Handoff, Handoffs
+from bot.intake_queue.repository import IntakeQueue
 from bot.profile import load_profile
 from tests.e2e import texts
 
@@ -46,3 +48,19 @@ def start_intake(stack, sender: str) -> list[str]:
     verdict = run_checklist(stack, sender)
     assert verdict[-1] == say("utter_verdict_offer_intake")
     return stack.texts(sender, "ja")
+
+
+def start_checklist_and_answer_two(stack, sender: str) -> None:
+    """Into the checklist, "ja" to the first criterion and "nej" to the second."""
+    stack.texts(sender, "jag vill testa om vår idé passar för IOP")
+    stack.texts(sender, "ja")
+    assert stack.texts(sender, "nej") == [texts.question(MORA, 3)]
+
+
+def handoffs_for(database_url: str, sender: str) -> list[Handoff]:
+    """The handoffs stored for one conversation, newest first."""
+    engine = IntakeQueue.open(database_url).engine
+    try:
+        return [h for h in Handoffs(engine).recent() if h.conversation_id == sender]
+    finally:
+        engine.dispose()

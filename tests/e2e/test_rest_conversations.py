@@ -144,3 +144,18 @@ def test_request_human_gives_contact_details(stack, sender):
 )
 def test_users_typing_without_diacritics_are_understood(stack, sender, text, response):
     assert stack.texts(sender, text)[0] == response_text(response)
+
+
+@pytest.mark.parametrize("first", ["ja", "Ja!", "pnr ÅÅMMDD-XXXX"])
+def test_a_yes_out_of_the_blue_gets_one_answer_and_the_talk_goes_on(stack, sender, first) -> None:
+    """A message the NLU understands but no step of the dialogue expects (here: "ja" before any
+    question) gets one "please rephrase", not ten, and the next message is answered as usual.
+    (Found by the masking sweep: Rasa's circuit breaker stopped the loop, and the user's next
+    message got no answer.)"""
+    replies = stack.texts(sender, first)
+    assert len(replies) == 1
+    if first.lower().startswith("ja"):
+        assert "förstod jag inte" in replies[0]
+    # What a model makes of "pnr ÅÅMMDD-XXXX" differs between trained models: any one answer.
+    next_replies = stack.texts(sender, "Vad är IOP?")
+    assert any("idéburet offentligt partnerskap" in reply for reply in next_replies)

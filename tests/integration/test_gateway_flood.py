@@ -85,10 +85,15 @@ async def people(url: str, offset: int) -> list[float]:
 # -- the flood, in its own process so that its clients do not share the gateway's CPU time ------
 
 
-async def _cycler(url: str, address: str, stop: float, counts: dict[str, int]) -> None:
+def _flooding(stop: float, done: Any) -> bool:
+    """Until the deadline, or until the people's conversations are over (`done` is set)."""
+    return time.monotonic() < stop and not done.is_set()
+
+
+async def _cycler(url: str, address: str, stop: float, done: Any, counts: dict[str, int]) -> None:
     """Open, hello, hej, close – again and again."""
     async with aiohttp.ClientSession() as session:
-        while time.monotonic() < stop:
+        while _flooding(stop, done):
             try:
                 async with session.ws_connect(
                     f"{url}/chat/ws", headers={"X-Forwarded-For": address}
@@ -102,7 +107,7 @@ async def _cycler(url: str, address: str, stop: float, counts: dict[str, int]) -
                 counts["failed"] += 1
 
 
-async def _spammer(url: str, address: str, stop: float, counts: dict[str, int]) -> None:
+async def _spammer(url: str, address: str, stop: float, done: Any, counts: dict[str, int]) -> None:
     """One socket sending bursts of messages, as fast as they are answered."""
     async with (
         aiohttp.ClientSession() as session,
@@ -111,7 +116,7 @@ async def _spammer(url: str, address: str, stop: float, counts: dict[str, int]) 
         await ws.send_json({"type": "hello", "session": None})
         hello = await ws.receive_json(timeout=30)  # limited or not, the spam goes on
         counts["hello_ok" if hello["type"] == "session" else "hello_limited"] += 1
-        while time.monotonic() < stop:
+        while _flooding(stop, done):
             for _ in range(5):
                 await ws.send_json({"type": "message", "text": "köp billigt"})
             for _ in range(5):
@@ -129,7 +134,7 @@ async def _answer(ws: aiohttp.ClientWebSocketResponse, counts: dict[str, int]) -
             return
 
 
-async def _flood(url: str, seconds: float, ready: Any) -> dict[str, int]:
+async def _flood(url: str, seconds: float, ready: Any, done: Any) -> dict[str, int]:
     counts = dict.fromkeys(
         ["hello_ok", "hello_limited", "answered", "limited", "error", "failed"], 0
     )
@@ -138,15 +143,15 @@ async def _flood(url: str, seconds: float, ready: Any) -> dict[str, int]:
     for number in range(FLOODERS):
         address = FLOOD_ADDRESSES[number % len(FLOOD_ADDRESSES)]
         kind = _cycler if number % 2 else _spammer
-        tasks.append(asyncio.create_task(kind(url, address, stop, counts)))
+        tasks.append(asyncio.create_task(kind(url, address, stop, done, counts)))
     ready.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     counts["crashed"] = sum(isinstance(r, BaseException) for r in results)
     return counts
 
 
-def flood_process(url: str, seconds: float, ready: Any, results: Any) -> None:
-    results.put(asyncio.run(_flood(url, seconds, ready)))
+def flood_process(url: str, seconds: float, ready: Any, done: Any, results: Any) -> None:
+    results.put(asyncio.run(_flood(url, seconds, ready, done)))
 
 
 # -- the test ------------------------------------------------------------------------------------
@@ -161,9 +166,10 @@ async def test_200_flooding_sockets_leave_ten_conversations_within_twice_their_p
         unloaded = await people(url, offset=1)
 
         context = multiprocessing.get_context("spawn")
-        ready, results = context.Event(), context.Queue()
+        ready, done, results = context.Event(), context.Event(), context.Queue()
+        # At most this long; it ends as soon as the people are done (`done`).
         duration = len(CONVERSATION) * (THINK + 1.5) + 8
-        flood = context.Process(target=flood_process, args=(url, duration, ready, results))
+        flood = context.Process(target=flood_process, args=(url, duration, ready, done, results))
         flood.start()
         try:
             assert await asyncio.to_thread(ready.wait, 60), "the flood did not start"
@@ -176,6 +182,7 @@ async def test_200_flooding_sockets_leave_ten_conversations_within_twice_their_p
             loaded = await people(url, offset=101)
             calls = len(rasa.requests) - calls_before
             seconds = time.monotonic() - began
+            done.set()
             counts = await asyncio.to_thread(results.get, True, duration + 60)
         finally:
             flood.join(timeout=duration + 60)

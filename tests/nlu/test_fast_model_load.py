@@ -50,24 +50,34 @@ print(json.dumps({
 """
 
 
-def load(way: str) -> dict:
-    result = subprocess.run(
+def start(way: str) -> subprocess.Popen:
+    """One load in its own process ("rasa" or "fast"), so neither inherits the other's patches."""
+    return subprocess.Popen(
         [sys.executable, "-c", PROBE, way, str(MODEL)],
         cwd=PROJECT_ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=600,
         env={"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(PROJECT_ROOT), "PATH": ""},
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def result(process: subprocess.Popen) -> dict:
+    try:
+        stdout, stderr = process.communicate(timeout=600)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr[-3000:]
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def both() -> tuple[dict, dict]:
+    """Both loads side by side: Rasa's own (a training step, about a minute) and the launcher's."""
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run scripts/setup.sh first.")
-    return load("rasa"), load("fast")
+    rasa, fast = start("rasa"), start("fast")
+    return result(rasa), result(fast)
 
 
 def test_every_weight_the_fast_load_creates_has_the_trained_value(both):
