@@ -16,8 +16,7 @@ cd "$PROJECT_ROOT"
 say "Lint (ruff)"
 "$VENV/bin/ruff" check bot actions devstack tests scripts
 
-say "Validate training data and domain (warnings fail)"
-"$VENV/bin/python" scripts/validate_data.py
+# Training data and domain are validated by tests/unit/test_validate_data.py (warnings fail).
 
 say "pytest: unit, NLU held-out evaluation, end-to-end"
 # Unbuffered, so CI's log shows how far the run got; the slowest tests are listed at the end,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import sys
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -115,6 +118,51 @@ def test_callers_get_their_own_copy() -> None:
     first = tracker.applied_events()
     first.clear()
     assert tracker.applied_events() == ORIGINAL_APPLIED(tracker) != []
+
+
+def stored(tmp_path) -> tuple[SQLTrackerStore, list[str]]:
+    """A SQLite tracker store holding a one-session and a two-session conversation."""
+    domain = Domain.from_yaml("version: '3.1'\nslots:\n  c1:\n    type: any\n    mappings: []\n")
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "events.db"))
+    second_session = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("hej igen", {"name": "greet", "confidence": 1.0}),
+    ]
+    conversations = {"one": form_conversation(), "two": form_conversation() + second_session}
+    for sender, events in conversations.items():
+        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events, domain.slots)))
+    return store, list(conversations)
+
+
+def as_dicts(tracker: DialogueStateTracker | None) -> list[dict] | None:
+    return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+@pytest.mark.parametrize("all_sessions", [False, True])
+def test_the_tracker_store_reads_back_what_rasas_own_read_does(tmp_path, all_sessions) -> None:
+    store, senders = stored(tmp_path)
+    for sender in [*senders, "nobody"]:
+        ours = asyncio.run(store._retrieve(sender, all_sessions))
+        rasas = asyncio.run(rasa_server._original_sql_retrieve(store, sender, all_sessions))
+        assert as_dicts(ours) == as_dicts(rasas)
+        assert (ours is None) == (sender == "nobody")
+    latest, whole = (asyncio.run(store._retrieve("two", flag)) for flag in (False, True))
+    assert 3 <= len(latest.events) < len(whole.events)  # the query's sessions are kept
+
+
+def test_only_the_events_not_yet_stored_are_written(tmp_path) -> None:
+    store, senders = stored(tmp_path)
+    for sender in senders:
+        tracker = asyncio.run(store.retrieve(sender))
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered("tack", {"name": "thank", "confidence": 1.0}))
+        with store.session_scope() as session:
+            ours = list(store._additional_events(session, tracker))
+            rasas = list(rasa_server._original_sql_additional_events(store, session, tracker))
+        assert [e.as_dict() for e in ours] == [e.as_dict() for e in rasas]
+        assert [type(e).__name__ for e in ours] == ["ActionExecuted", "UserUttered"]
 
 
 def test_tensorflow_loads_without_jax() -> None:
