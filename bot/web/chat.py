@@ -108,10 +108,11 @@ async def _hello(
         if kind == "restart":
             await conversations.cancel_handoff(previous)
     requested = frame.get("session") if kind == "hello" else None
-    secret = requested if valid_secret(requested) else new_secret()
+    new = not valid_secret(requested)
+    secret = new_secret() if new else requested
     conversation_id = conversation_reference(secret)
     hub.add_widget(conversation_id, socket)
-    await socket.send_json(await conversations.session_frame(conversation_id, secret))
+    await socket.send_json(await conversations.session_frame(conversation_id, secret, new=new))
     return conversation_id
 
 

@@ -103,13 +103,18 @@ class Conversations:
 
     # -- the user's side -------------------------------------------------------------------------
 
-    async def session_frame(self, conversation_id: str, secret: str) -> dict[str, Any]:
+    async def session_frame(
+        self, conversation_id: str, secret: str, new: bool = False
+    ) -> dict[str, Any]:
         """Everything a widget needs after (re)connecting: history, handoff state, progress.
 
-        `id` is the widget's own secret, to keep; the reference is not sent to the browser."""
+        `id` is the widget's own secret, to keep; the reference is not sent to the browser.
+        A `new` conversation (its secret made just now) has nothing to look up: Rasa is not
+        asked, so a visitor who only opens the widget leaves no conversation behind."""
         history: list[dict[str, Any]] = []
         progress = None
-        if conversation_id:
+        handoff = None
+        if conversation_id and not new:
             try:
                 tracker = await self.rasa.tracker(conversation_id)
                 events = tracker.get("events") or []
@@ -117,11 +122,11 @@ class Conversations:
                 progress = latest_progress(events)
             except RasaUnavailable as error:
                 log.warning("No history for a reconnecting widget: %s", error)
-        try:
-            handoff = await self.open_live_handoff(conversation_id)
-        except SQLAlchemyError as error:  # the history still comes back; the state says "bot"
-            log.warning("No handoff state for a reconnecting widget: %s", type(error).__name__)
-            handoff = None
+        if not new:
+            try:
+                handoff = await self.open_live_handoff(conversation_id)
+            except SQLAlchemyError as error:  # the history still comes back; the state: "bot"
+                log.warning("No handoff state for a reconnecting widget: %s", type(error).__name__)
         return {
             "type": "session",
             "id": secret,

@@ -92,6 +92,9 @@ async def test_rasa_errors_are_logged_without_urls_ids_or_token(
     ):
         await ws.send_json({"type": "hello", "session": None})
         secret = (await receive(ws))["id"]
+        # Reconnecting with the kept secret reads the tracker (a new conversation reads nothing).
+        await ws.send_json({"type": "hello", "session": secret})
+        assert (await receive(ws))["history"] == []
         await ws.send_json({"type": "message", "text": "Hej"})
         error = (await answered(ws))[-1]
         assert error["type"] == "error"
@@ -101,3 +104,19 @@ async def test_rasa_errors_are_logged_without_urls_ids_or_token(
     assert "Rasa answered 500 to POST webhook" in logged
     for leak in (reference, secret, RASA_TOKEN, "http://", "/conversations/"):
         assert leak not in logged
+
+
+async def test_a_new_conversation_asks_rasa_nothing_until_its_first_message(
+    tmp_path: Path,
+) -> None:
+    """Opening the widget creates no conversation in Rasa's tracker store; writing does."""
+    async with running_gateway(tmp_path) as gateway, aiohttp.ClientSession() as client:
+        async with client.ws_connect(gateway.url("/chat/ws")) as ws:
+            await ws.send_json({"type": "hello", "session": None})
+            session = await receive(ws)
+            assert session["history"] == [] and session["progress"] is None
+            assert session["handoff"] is None and valid_secret(session["id"])
+            assert gateway.rasa.requests == []
+            await ws.send_json({"type": "message", "text": "Vad är IOP?"})
+            await answered(ws)
+        assert gateway.rasa.senders() == {conversation_reference(session["id"])}
