@@ -103,6 +103,35 @@ def load_agent(model_path: Path) -> Agent:
     return Agent.load(str(model_path))
 
 
+def model_snapshot(agent: Agent) -> dict:
+    """What tests/nlu/test_fast_model_load.py compares between two loads of one model: the
+    first 64 values of every DIET and TED weight, the top three intents (with confidences) of
+    120 held-out messages, and whether the launcher's fast load was the one used."""
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from bot import rasa_server
+
+    weights = {}
+    for name, node in agent.processor.graph_runner._instantiated_nodes.items():
+        model = getattr(node._component, "model", None)
+        if isinstance(model, RasaModel):
+            for weight in model.weights:
+                weights[f"{name}/{weight.name}"] = weight.numpy().ravel()[:64].tolist()
+    texts = [e.text for e in load_examples(HELDOUT)[:60] + load_examples(HELDOUT_INDEPENDENT)[:60]]
+
+    async def parse() -> list[dict]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return {
+        "patched": RasaModel.load.__func__ is rasa_server._load_for_inference,
+        "weights": weights,
+        "intents": [
+            [(r["name"], r["confidence"]) for r in parsed["intent_ranking"][:3]]
+            for parsed in asyncio.run(parse())
+        ],
+    }
+
+
 async def _predict(agent: Agent, texts: list[str]) -> list[str]:
     return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
 

@@ -161,7 +161,8 @@ def worker_groups(items: list[pytest.Item]) -> dict[Path, str]:
         path = Path(item.path).resolve()
         names = set(getattr(item, "fixturenames", ()))
         needed = min((n for n in SHARED_SET_UPS if n in names), key=_set_up_rank, default=None)
-        current = groups.setdefault(path, needed or path.name)
+        own = path.relative_to(TESTS).as_posix() if path.is_relative_to(TESTS) else str(path)
+        current = groups.setdefault(path, needed or own)
         if needed and _set_up_rank(needed) < _set_up_rank(current):
             groups[path] = needed
     return groups

@@ -11,7 +11,16 @@ import yaml
 
 from devstack.endpoints import endpoints, write_endpoints
 from devstack.ports import free_port
-from tests.conftest import ALONE, LONGEST_FIRST, PROJECT_ROOT, SLOW, could_match, markers_for
+from tests.conftest import (
+    ALONE,
+    LONGEST_FIRST,
+    PROJECT_ROOT,
+    SLOW,
+    TESTS,
+    could_match,
+    markers_for,
+    worker_groups,
+)
 
 
 def python_files(*directories: str) -> list[Path]:
@@ -158,3 +167,34 @@ def test_a_module_that_imported_playwright_is_a_browser_test() -> None:
     plain = types.ModuleType("test_plain")
     plain.path = Path
     assert markers_for("integration/test_plain.py::t", plain) == ["integration"]
+
+
+def test_modules_sharing_a_set_up_go_to_one_worker_and_the_rest_alone() -> None:
+    """One group per shared set-up (started once per run), the first in SHARED_SET_UPS winning
+    for a module that needs several; every other module is a group of its own."""
+
+    def item(module: str, *fixtures: str) -> types.SimpleNamespace:
+        return types.SimpleNamespace(path=TESTS / module, fixturenames=["sender", *fixtures])
+
+    groups = worker_groups(
+        [
+            item("e2e/test_masking_sweep.py", "site"),
+            item("e2e/test_answer_sets.py", "stack"),
+            item("e2e/test_intake_conversations.py", "stack"),
+            item("e2e/test_intake_conversations.py", "pg_stack"),
+            item("e2e/test_mixed.py", "stack"),
+            item("e2e/test_mixed.py", "site", "stack"),
+            item("nlu/test_heldout.py", "nlu_agent"),
+            item("unit/test_text.py"),
+            item("integration/test_text.py"),
+        ]
+    )
+    assert {path.relative_to(TESTS).as_posix(): group for path, group in groups.items()} == {
+        "e2e/test_masking_sweep.py": "site",
+        "e2e/test_answer_sets.py": "stack",
+        "e2e/test_intake_conversations.py": "stack",
+        "e2e/test_mixed.py": "site",
+        "nlu/test_heldout.py": "nlu_agent",
+        "unit/test_text.py": "unit/test_text.py",
+        "integration/test_text.py": "integration/test_text.py",
+    }
