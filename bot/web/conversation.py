@@ -50,7 +50,7 @@ from bot.web.live_handoff import (
     console_clock,
     widget_state,
 )
-from bot.web.masking import mask_for_storage, mask_payload
+from bot.web.masking import depends_on_the_question, mask_for_storage, mask_payload
 from bot.web.rasa_client import RasaBusy, RasaClient, RasaUnavailable
 from bot.web.texts import (
     BUSY,
@@ -165,7 +165,7 @@ class Conversations:
                 return await self._to_caseworker(conversation_id, live, text)
             masked = mask_personal_numbers(text, keep_phone_numbers=False)
             tracker = None
-            if payload or masked != text:
+            if payload or (masked != text and depends_on_the_question(text)):
                 tracker = await self._tracker(conversation_id)
             button = None
             if payload and tracker is not None:

@@ -8,8 +8,8 @@ those, so a valid organisationsnummer is stored as written and a personnummer is
 digits starting with 0 are masked when they could be a personal number (date and Luhn check
 fit), except when the bot has just asked for a phone number (the intake's phone question, the
 callback form's contact question). Which question is open is read from the conversation's own
-state. A button's payload is masked as well: the widget sends it as written, so a crafted one
-could carry a number.
+state, and only for a text whose storing it decides. A button's payload is masked as well: the
+widget sends it as written, so a crafted one could carry a number.
 """
 
 from __future__ import annotations
@@ -45,6 +45,15 @@ def asked_for_phone_number(tracker: dict[str, Any], profile: Profile) -> bool:
         return slots.get(Slot.REQUESTED_SLOT) == Slot.CALLBACK_CONTACT
     step = _open_intake_step(tracker, profile)
     return step is not None and step.kind == Kind.PHONE
+
+
+def depends_on_the_question(text: str) -> bool:
+    """Whether the open question can change how `text` is stored (mask_for_storage): only a
+    number that is both phone-like and a possible personal number is kept or masked by it. For
+    any other text the conversation's state need not be read."""
+    return mask_personal_numbers(text, keep_phone_numbers=True) != mask_personal_numbers(
+        text, keep_phone_numbers=False
+    )
 
 
 def mask_for_storage(text: str, tracker: dict[str, Any] | None, profile: Profile) -> str:

@@ -24,6 +24,7 @@ class RecordingRasa:
         self.events: list[dict[str, Any]] = []  # what the tracker holds
         self.down = False
         self.resume_failures = 0  # how many resumes fail before one works
+        self.tracker_reads = 0
 
     async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         self._check()
@@ -32,6 +33,7 @@ class RecordingRasa:
 
     async def tracker(self, sender: str, events: str = "ALL") -> dict:
         self._check()
+        self.tracker_reads += 1
         return {"events": list(self.events)}
 
     async def say_as_caseworker(self, sender: str, text: str, name: str, username: str) -> None:

@@ -47,3 +47,12 @@ async def test_during_a_live_handoff_too(conversations, rasa, console, gateway_q
     await conversations.user_message(CONVERSATION, "nr 81 12 28–9874")
     assert rasa.calls[-1][1][0] == f"nr {MASK}"
     assert "9874" not in str(console.frames)
+
+
+async def test_the_conversation_is_read_only_when_its_question_decides(conversations, rasa):
+    """A personal number is masked wherever the conversation stands: no tracker read. Ten digits
+    from 0 may be a phone number answering the phone question: then the state is read."""
+    await conversations.user_message(CONVERSATION, "mitt personnummer är 811228-9874")
+    assert rasa.tracker_reads == 0 and rasa.calls[-1][1][0] == f"mitt personnummer är {MASK}"
+    await conversations.user_message(CONVERSATION, "ring 0112893722")
+    assert rasa.tracker_reads == 1

@@ -9,7 +9,7 @@ from bot.intake.state import IntakeState
 from bot.intake.steps import Kind, next_step
 from bot.privacy import MASK, mask_personal_numbers
 from bot.profile import load_profile
-from bot.web.masking import mask_for_storage, mask_payload
+from bot.web.masking import depends_on_the_question, mask_for_storage, mask_payload
 
 MORA = load_profile("mora")
 PERSONNUMMER = "811228-9874"  # Luhn-valid: a sole trader's organisationsnummer looks like this
@@ -93,3 +93,12 @@ def test_a_payload_is_masked() -> None:
     assert mask_payload('/inform{"pnr": "811228–9874"}') == f'/inform{{"pnr": "{MASK}"}}'
     assert mask_payload("/affirm") == "/affirm"
     assert mask_payload(None) is None
+
+
+def test_only_a_phone_like_personal_number_makes_the_open_question_matter() -> None:
+    assert depends_on_the_question(f"ring {BORN_2001}")
+    for text in ("mitt personnummer är 811228-9874", "070-123 45 67", "Hej!", "0112893721"):
+        assert not depends_on_the_question(text), text
+        # Wherever the conversation stands, such a text is stored the same way.
+        for tracker in (None, tracker_at_phone_number(), tracker_at_organisation_number()):
+            assert mask_for_storage(text, tracker, MORA) == mask_for_storage(text, None, MORA)
