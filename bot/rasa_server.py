@@ -32,6 +32,8 @@ Behaviour is unchanged; tests/unit/test_rasa_server.py checks both against Rasa'
 
 from __future__ import annotations
 
+import itertools
+import json
 import sys
 from functools import lru_cache
 from typing import Any
@@ -111,8 +113,6 @@ async def _retrieve_rows_only(
 ) -> Any:
     """Rasa's SQLTrackerStore._retrieve reading only the `data` column of the same query: the
     rows come back as plain tuples instead of ORM objects that are built and then thrown away."""
-    import json
-
     from rasa.shared.core.trackers import DialogueStateTracker
 
     with self.session_scope() as session:
@@ -126,8 +126,6 @@ async def _retrieve_rows_only(
 def _additional_events_counted(self: Any, session: Any, tracker: Any) -> Any:
     """Rasa's SQLTrackerStore._additional_events counting the stored rows in the database
     (`count(id)` over the same query) rather than around a subquery of every column."""
-    import itertools
-
     from sqlalchemy import func
 
     query = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False)

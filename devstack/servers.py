@@ -156,18 +156,6 @@ def sqlite_url(workdir: Path) -> str:
     return f"sqlite:///{workdir / 'iop-lotsen.db'}"
 
 
-@contextmanager
-def action_server(
-    workdir: Path, profile: str | None = None, database_url: str | None = None
-) -> Iterator[ActionServer]:
-    server = ActionServer(workdir, database_url or sqlite_url(workdir), profile)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
 class RasaServer(Server):
     """The real Rasa server: trained model, REST channel, the given endpoints, and the HTTP API
     behind a token (as scripts/run.sh starts it) for the web gateway."""

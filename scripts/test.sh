@@ -23,7 +23,8 @@ say "pytest: unit, NLU held-out evaluation, end-to-end"
 # and a test still running after 15 minutes has every thread's stack printed (it is hung).
 # Modules run on IOP_TEST_WORKERS workers (pytest-xdist; default one more than the CPUs, since
 # much of an end-to-end test is waiting for a server), each module whole on one worker and the
-# modules sharing a server set-up together (SHARED_SET_UPS), the longest first (tests/conftest.py). IOP_TEST_WORKERS=0 runs everything in one process.
+# modules sharing a server set-up together (SHARED_SET_UPS), the longest first
+# (tests/conftest.py). IOP_TEST_WORKERS=0 runs everything in one process.
 workers="${IOP_TEST_WORKERS:-$(( $(nproc) + 1 ))}"
 PYTHONUNBUFFERED=1 "$VENV/bin/pytest" -q --durations=30 -o faulthandler_timeout=900 \
   -n "$workers" --dist loadgroup --no-loadscope-reorder -m "not alone" "$@" || [ $? -eq 5 ]

@@ -160,7 +160,7 @@ def worker_groups(items: list[pytest.Item]) -> dict[Path, str]:
     for item in items:
         path = Path(item.path).resolve()
         names = set(getattr(item, "fixturenames", ()))
-        needed = min((n for n in SHARED_SET_UPS if n in names), key=_set_up_rank, default=None)
+        needed = next((name for name in SHARED_SET_UPS if name in names), None)
         own = path.relative_to(TESTS).as_posix() if path.is_relative_to(TESTS) else str(path)
         current = groups.setdefault(path, needed or own)
         if needed and _set_up_rank(needed) < _set_up_rank(current):

@@ -15,31 +15,25 @@ MORA = load_profile("mora")
 CONTACT = MORA.kommun.contact
 
 
-def said(stack, sender: str, message: str) -> list[str]:
-    """The bot's texts; the checklist's progress comes as separate `custom` messages."""
-    return stack.texts(sender, message)
-
-
 def test_nobody_online_mid_checklist_leads_to_one_stored_callback_and_the_answers_survive(
     stack, sender
 ):
     start_checklist_and_answer_two(stack, sender)
 
-    first = said(stack, sender, "jag vill prata med en handläggare")
+    first = stack.texts(sender, "jag vill prata med en handläggare")
     assert len(first) == 2 and first[0] in nobody_available()
     assert CONTACT.phone in first[0] and CONTACT.email in first[0]
     assert first[1] == response_text("utter_ask_callback_name")
 
-    assert said(stack, sender, "Anna Andersson") == [response_text("utter_ask_callback_contact")]
-    assert said(stack, sender, "det vet jag inte") == [
+    assert stack.texts(sender, "Anna Andersson") == [response_text("utter_ask_callback_contact")]
+    assert stack.texts(sender, "det vet jag inte") == [
         response_text("utter_callback_invalid_contact"),
         response_text("utter_ask_callback_contact"),
     ]
-    assert said(stack, sender, "anna.andersson@exempel.se") == [
+    assert stack.texts(sender, "anna.andersson@exempel.se") == [
         response_text("utter_ask_callback_question")
     ]
-    sent = said(
-        stack,
+    sent = stack.texts(
         sender,
         "Hur lång tid tar det innan vi får svar? Mitt personnummer är 19850312-1234.",
     )
@@ -67,22 +61,22 @@ def test_nobody_online_mid_checklist_leads_to_one_stored_callback_and_the_answer
     assert "19850312-1234" not in str(callback.transcript)
 
     # Asking again does not make a second request.
-    again = said(stack, sender, "jag vill prata med en handläggare")
+    again = stack.texts(sender, "jag vill prata med en handläggare")
     assert again[0] == response_text(
         "utter_callback_already_sent", callback_promise=MORA.callback_promise
     )
     assert len(handoffs_for(stack.database_url, sender)) == 1
 
-    assert said(stack, sender, "fortsätt") == [
+    assert stack.texts(sender, "fortsätt") == [
         response_text("utter_checklist_resume"),
         texts.question(MORA, 3),
     ]
 
 
 def test_stop_in_the_callback_form_sends_nothing(stack, sender):
-    said(stack, sender, "kan någon ringa mig?")
-    said(stack, sender, "Anna Andersson")
-    assert said(stack, sender, "avbryt") == [response_text("utter_callback_cancelled")]
+    stack.texts(sender, "kan någon ringa mig?")
+    stack.texts(sender, "Anna Andersson")
+    assert stack.texts(sender, "avbryt") == [response_text("utter_callback_cancelled")]
     assert handoffs_for(stack.database_url, sender) == []
     # The bot answers normally again.
-    assert said(stack, sender, "vad är IOP?")[0] == response_text("utter_answer_what_is_iop")
+    assert stack.texts(sender, "vad är IOP?")[0] == response_text("utter_answer_what_is_iop")

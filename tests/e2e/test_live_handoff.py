@@ -22,11 +22,6 @@ ALWAYS_OPEN_PATH = PROJECT_ROOT / "tests" / "fixtures" / "mora_chat_always_open.
 ALWAYS_OPEN = load_profile(str(ALWAYS_OPEN_PATH))
 
 
-def said(stack, sender: str, message: str) -> list[str]:
-    """The bot's texts; the checklist's progress comes as separate `custom` messages."""
-    return stack.texts(sender, message)
-
-
 @pytest.fixture
 def open_stack(site):
     """The session's stack whose live chat is open around the clock (tests/fixtures)."""
@@ -54,7 +49,7 @@ def test_caseworker_online_gets_a_live_handoff_and_the_paused_bot_stays_silent(
     start_checklist_and_answer_two(open_stack, sender)
     request.getfixturevalue("caseworker_online")  # only now: the checklist ran with nobody online
 
-    assert said(open_stack, sender, "jag vill prata med en handläggare") == [
+    assert open_stack.texts(sender, "jag vill prata med en handläggare") == [
         texts.response_text(ALWAYS_OPEN, "utter_handoff_live_waiting")
     ]
 
