@@ -38,6 +38,7 @@ INDEPENDENT_SETS = {
     "unseen": HELDOUT_UNSEEN,
 }
 DIACRITICS = set("åäöÅÄÖ")
+TEST_STORIES = PROJECT_ROOT / "tests" / "e2e" / "test_stories.yml"
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def load_agent(model_path: Path) -> Agent:
 def model_snapshot(agent: Agent) -> dict:
     """What tests/nlu/test_fast_model_load.py compares between two loads of one model: the
     first 64 values of every DIET and TED weight, the top three intents (with confidences) of
-    120 held-out messages, and whether the launcher's fast load was the one used."""
+    120 held-out messages, TED's next-action probabilities after each user turn of the test
+    stories, and whether the launcher's fast load was the one used."""
     from rasa.utils.tensorflow.models import RasaModel
 
     from bot import rasa_server
@@ -125,11 +127,37 @@ def model_snapshot(agent: Agent) -> dict:
     return {
         "patched": RasaModel.load.__func__ is rasa_server._load_for_inference,
         "weights": weights,
+        "next_actions": _ted_next_actions(agent),
         "intents": [
             [(r["name"], r["confidence"]) for r in parsed["intent_ranking"][:3]]
             for parsed in asyncio.run(parse())
         ],
     }
+
+
+def _ted_next_actions(agent: Agent) -> list[list[float]]:
+    """TED's probabilities for the next action after each user turn of the test stories (their
+    user turns as intents: TED on its own, without the NLU's features of the text)."""
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.generator import TrainingDataGenerator
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.core.training_data.structures import StoryGraph
+
+    domain = agent.domain
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    ted = next(node._component for node in nodes if isinstance(node._component, TEDPolicy))
+    steps = YAMLStoryReader(domain).read_from_file(TEST_STORIES)
+    stories = TrainingDataGenerator(StoryGraph(steps), domain, augmentation_factor=0)
+    probabilities = []
+    for story in stories.generate_story_trackers():
+        events = list(story.events)
+        for turn, event in enumerate(events, start=1):
+            if isinstance(event, UserUttered):
+                state = DialogueStateTracker.from_events("snapshot", events[:turn], domain.slots)
+                probabilities.append(ted.predict_action_probabilities(state, domain).probabilities)
+    return probabilities
 
 
 async def _predict(agent: Agent, texts: list[str]) -> list[str]:

@@ -2,8 +2,8 @@
 
 Rasa's own load runs in a process of its own (so that it has none of the launcher's patches);
 the fast load is the NLU tests' model (`nlu_agent`, loaded as the server loads it). Every DIET
-and TED weight the fast load creates must hold the value Rasa's load restored, and NLU must
-parse the held-out messages identically.
+and TED weight the fast load creates must hold the value Rasa's load restored, NLU must parse the
+held-out messages identically, and TED must give the same next-action probabilities.
 """
 
 from __future__ import annotations
@@ -63,3 +63,12 @@ def test_both_loads_parse_the_same(both):
     for ours, theirs in zip(fast["intents"], rasa["intents"], strict=True):
         assert [name for name, _ in ours] == [name for name, _ in theirs]
         assert np.allclose([c for _, c in ours], [c for _, c in theirs], atol=1e-5)
+
+
+def test_both_loads_give_ted_the_same_next_actions(both):
+    rasa, fast = both
+    assert len(fast["next_actions"]) >= 50
+    assert len(fast["next_actions"]) == len(rasa["next_actions"])
+    for ours, theirs in zip(fast["next_actions"], rasa["next_actions"], strict=True):
+        assert np.argmax(ours) == np.argmax(theirs)
+        assert np.allclose(ours, theirs, atol=1e-5)
