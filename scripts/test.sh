@@ -12,6 +12,10 @@ bash "$PROJECT_ROOT/scripts/ensure_scale_out.sh"  # nginx + Redis for the scale-
 source "$PROJECT_ROOT/scripts/ensure_chromium.sh"
 ensure_chromium
 cd "$PROJECT_ROOT"
+# Keep Python's compiled modules (in __pycache__, which git ignores), even where the shell sets
+# PYTHONDONTWRITEBYTECODE: the suite starts some forty Python processes importing the same
+# modules, and without the cache each pytest worker rewrites and compiles every test module again.
+unset PYTHONDONTWRITEBYTECODE
 
 say "Lint (ruff)"
 "$VENV/bin/ruff" check bot actions devstack tests scripts
