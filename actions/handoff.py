@@ -72,6 +72,7 @@ def why_not(slot: str, error: InvalidValue) -> str:
         return Response.CALLBACK_INVALID_QUESTION_LONG
     return Response.CALLBACK_INVALID_QUESTION_SHORT
 
+
 class ValidateCallbackForm(ReadsWordsFirst):
     """Name, how to reach the user and their question, one at a time; each checked as typed."""
 

@@ -19,6 +19,7 @@ unset PYTHONDONTWRITEBYTECODE
 
 say "Lint (ruff)"
 "$VENV/bin/ruff" check bot actions devstack tests scripts
+"$VENV/bin/ruff" format --check bot actions devstack tests scripts
 
 # Training data and domain are validated by tests/unit/test_validate_data.py (warnings fail).
 
