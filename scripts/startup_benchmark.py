@@ -3,7 +3,7 @@
 Starts the Rasa server and the action server (devstack's `rasa_stack`, as the tests do) several
 times, one after the other; for each start it records the seconds until both answer their health
 checks ("ready"), the seconds until the first message is answered, and the Rasa process's CPU
-time at that point. Prints a table; `--keep` appends it to docs/benchmarks.md.
+time and resident memory at that point. Prints a table; `--keep` appends it to docs/benchmarks.md.
 
     .venv/bin/python scripts/startup_benchmark.py --times 3 --label now --keep
 """
@@ -27,14 +27,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one_start(workdir: Path) -> tuple[float, float, float]:
-    """(ready, first answer, Rasa's CPU seconds by the first answer) for one start."""
+def resident_mib(pid: int) -> float:
+    """Resident memory of a running process in MiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def one_start(workdir: Path) -> tuple[float, float, float, float]:
+    """(ready, first answer, Rasa's CPU seconds and MiB by the first answer) for one start."""
     began = time.monotonic()
     with rasa_stack(workdir) as stack:
         ready = time.monotonic() - began
         stack.say("startup-benchmark", "Hej!")
         answered = time.monotonic() - began
-        return ready, answered, cpu_seconds(stack.rasa.process.pid)
+        pid = stack.rasa.process.pid
+        return ready, answered, cpu_seconds(pid), resident_mib(pid)
 
 
 def main() -> None:
@@ -49,19 +58,31 @@ def main() -> None:
     for number in range(args.times):
         with tempfile.TemporaryDirectory() as workdir:
             starts.append(one_start(Path(workdir)))
+        ready, answered, cpu, memory = starts[-1]
         print(
-            f"start {number + 1}: ready {starts[-1][0]:.1f} s, answered {starts[-1][1]:.1f} s,"
-            f" Rasa CPU {starts[-1][2]:.1f} s"
+            f"start {number + 1}: ready {ready:.1f} s, answered {answered:.1f} s,"
+            f" Rasa CPU {cpu:.1f} s, {memory:.0f} MiB"
         )
-    ready, answered, cpu = (statistics.median(column) for column in zip(*starts, strict=True))
+    medians = [statistics.median(column) for column in zip(*starts, strict=True)]
+    ready, answered, cpu, memory = medians
     table = markdown_table(
-        ["launcher", "starts", "ready (median)", "first answer (median)", "Rasa CPU by then"],
-        [[args.label, str(args.times), f"{ready:.1f} s", f"{answered:.1f} s", f"{cpu:.1f} s"]],
+        ["launcher", "starts", "ready", "first answer", "Rasa CPU by then", "Rasa memory then"],
+        [
+            [
+                args.label,
+                str(args.times),
+                f"{ready:.1f} s",
+                f"{answered:.1f} s",
+                f"{cpu:.1f} s",
+                f"{memory:.0f} MiB",
+            ]
+        ],
     )
     about = (
         "Rasa server and action server started one after the other with the trained model "
-        "(devstack's rasa_stack); ready = both answer their health checks; CPU = the Rasa "
-        "process's user + system time when the first message was answered."
+        "(devstack's rasa_stack); medians. Ready = both answer their health checks; CPU and "
+        "memory = the Rasa process's user + system time and resident set when the first "
+        "message was answered."
     )
     publish("Rasa server start-up", about, table, args.keep)
 
