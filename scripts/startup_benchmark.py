@@ -11,28 +11,14 @@ time and resident memory at that point. Prints a table; `--keep` appends it to d
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from devstack.benchmarks import markdown_table, publish
+from devstack.meters import cpu_seconds, rss_mb
 from devstack.servers import MODEL, rasa_stack
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a running process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def resident_mib(pid: int) -> float:
-    """Resident memory of a running process in MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 def one_start(workdir: Path) -> tuple[float, float, float, float]:
@@ -43,7 +29,7 @@ def one_start(workdir: Path) -> tuple[float, float, float, float]:
         stack.say("startup-benchmark", "Hej!")
         answered = time.monotonic() - began
         pid = stack.rasa.process.pid
-        return ready, answered, cpu_seconds(pid), resident_mib(pid)
+        return ready, answered, cpu_seconds(pid), rss_mb(pid)
 
 
 def main() -> None:
